@@ -1,0 +1,55 @@
+# Two commands for a newcomer: `make demo` and `make test`. Everything else is a step they call.
+SHELL := /bin/bash
+.DEFAULT_GOAL := demo
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+SAMPLE := samples/gestion_publica_2026-03-31.xlsx
+
+.PHONY: demo test lint pytest-sqlite pytest-postgres postgres lock clean
+
+# uv itself lives apart from the project's environment so that `uv sync` never removes it.
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# The project's environment, exactly as locked in uv.lock.
+$(BIN)/cascada: $(UV) pyproject.toml uv.lock
+	UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+demo: $(BIN)/cascada
+	$(BIN)/cascada compute $(SAMPLE) --corte 2026-03-31 --format table
+
+lint: $(BIN)/cascada
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/lint-imports
+
+# PostgreSQL 15 normally runs here; start it, or install it, when it does not.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+	  command -v pg_ctlcluster >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }; \
+	  pg_ctlcluster 15 main start || true; \
+	  for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+	@psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='test'" | grep -q 1 \
+	  || psql -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE test"
+
+pytest-sqlite: $(BIN)/cascada
+	DATABASE_URL=sqlite:///$(CURDIR)/data/test.sqlite3 $(BIN)/pytest
+
+pytest-postgres: $(BIN)/cascada postgres
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+test: lint pytest-sqlite pytest-postgres
+
+lock: $(UV)
+	$(UV) lock
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""cascada: planning and follow-up of a sector's strategic plan."""

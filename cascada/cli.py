@@ -1,0 +1,19 @@
+"""The ``cascada`` console script: the project's manage.py.
+
+Every Django command works through it (``cascada migrate``, ``cascada runserver``) and so do the
+project's own (``cascada compute``, ``cascada template``).
+"""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()
