@@ -43,6 +43,15 @@ class Alert(StrEnum):
     META_IGUAL_LINEA_BASE = "meta_igual_linea_base"
 
 
+class GoalKind(StrEnum):
+    """Tipo de meta. Not used by the computation; shared vocabulary of every layer."""
+
+    SECTORIAL = "sectorial"
+    ESTRATEGICA = "estrategica"
+    PROYECTO_INVERSION = "proyecto_inversion"
+    ACTIVIDAD = "actividad"
+
+
 class Level(StrEnum):
     """The two levels that carry weights."""
 
