@@ -28,8 +28,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "cascada.plans",
+    "cascada.tracking",
     "cascada.imports",
     "cascada.reports",
+    "cascada.backoffice",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +77,7 @@ LANGUAGES = [("es", "Español"), ("en", "English")]
 TIME_ZONE = "America/Bogota"
 USE_I18N = True
 USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

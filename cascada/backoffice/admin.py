@@ -1,0 +1,197 @@
+"""The admin, in Spanish: every model, usable for setting a plan up by hand. Saves and deletes
+are audited and recompute the plan's open cuts (``audited.py``)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from cascada.backoffice.audited import AuditedAdmin, AuditedInline, ReadOnlyAdmin
+from cascada.plans.models import (
+    AnnualTarget,
+    DevelopmentPlan,
+    Entity,
+    EntityMember,
+    Goal,
+    Indicator,
+    Objective,
+    Plan,
+    Sector,
+    SemaforoBand,
+    Weight,
+)
+from cascada.tracking.models import (
+    AuditEvent,
+    Cut,
+    CutTarget,
+    IndicatorCutResult,
+    ObjectiveCutResult,
+    PlanCutResult,
+    ProgressReport,
+)
+
+admin.site.site_header = "cascada · administración"
+admin.site.site_title = "cascada"
+admin.site.index_title = "Planes y seguimiento"
+
+
+@admin.register(DevelopmentPlan)
+class DevelopmentPlanAdmin(AuditedAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Sector)
+class SectorAdmin(AuditedAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Entity)
+class EntityAdmin(AuditedAdmin):
+    list_display = ["name", "sector"]
+    list_filter = ["sector"]
+    search_fields = ["name"]
+
+
+@admin.register(EntityMember)
+class EntityMemberAdmin(AuditedAdmin):
+    list_display = ["user", "entity"]
+    autocomplete_fields = ["entity"]
+    raw_id_fields = ["user"]
+
+
+class SemaforoBandInline(AuditedInline):
+    model = SemaforoBand
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(AuditedAdmin):
+    list_display = ["code", "name", "sector", "first_vigencia", "last_vigencia"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["sector", "head_entity", "development_plan"]
+    inlines = [SemaforoBandInline]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "sector", "head_entity", "development_plan"]}),
+        (
+            "Vigencias y método",
+            {"fields": ["first_vigencia", "last_vigencia", "cap", "overexecution_threshold"]},
+        ),
+        (
+            "Plataforma estratégica",
+            {"fields": ["mission", "vision", "adopting_act", "legal_basis", "source"]},
+        ),
+    ]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(AuditedAdmin):
+    list_display = ["code", "name", "plan", "order"]
+    list_filter = ["plan"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["plan"]
+
+
+@admin.register(Goal)
+class GoalAdmin(AuditedAdmin):
+    list_display = ["code", "kind", "name", "objective", "responsible_entity"]
+    list_filter = ["plan", "kind"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["plan", "objective", "responsible_entity"]
+
+
+class AnnualTargetInline(AuditedInline):
+    model = AnnualTarget
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(AuditedAdmin):
+    list_display = ["code", "name", "accumulation", "unit", "goal"]
+    list_filter = ["plan", "accumulation"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["plan", "goal"]
+    inlines = [AnnualTargetInline]
+
+
+@admin.register(Weight)
+class WeightAdmin(AuditedAdmin):
+    list_display = ["plan", "vigencia", "level", "indicator", "objective", "weight"]
+    list_filter = ["plan", "vigencia", "level"]
+    autocomplete_fields = ["plan", "indicator", "objective"]
+
+
+class CutTargetInline(AuditedInline):
+    model = CutTarget
+    extra = 0
+    autocomplete_fields = ["indicator"]
+
+
+class ProgressReportInline(AuditedInline):
+    model = ProgressReport
+    extra = 0
+    autocomplete_fields = ["indicator"]
+    fields = ["indicator", "executed", "analysis", "evidence", "reported_by", "reported_at"]
+    readonly_fields = ["reported_by", "reported_at"]
+
+
+@admin.register(Cut)
+class CutAdmin(AuditedAdmin):
+    list_display = ["plan", "date", "state", "deadline", "published_at"]
+    search_fields = ["plan__code", "date"]
+    list_filter = ["plan", "state"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["plan"]
+    readonly_fields = ["state", "published_at"]  # changed only through the workflow
+    inlines = [CutTargetInline, ProgressReportInline]
+
+
+@admin.register(CutTarget)
+class CutTargetAdmin(AuditedAdmin):
+    list_display = ["cut", "indicator", "programmed"]
+    list_filter = ["cut__plan", "cut__date"]
+    autocomplete_fields = ["cut", "indicator"]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(AuditedAdmin):
+    list_display = ["cut", "indicator", "executed", "reported_at"]
+    list_filter = ["cut__plan", "cut__date"]
+    search_fields = ["indicator__code", "indicator__name", "analysis"]
+    autocomplete_fields = ["cut", "indicator"]
+    readonly_fields = ["reported_by", "reported_at", "version"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_label", "action", "target", "plan"]
+    list_filter = ["action", "plan"]
+    search_fields = ["target", "reason", "actor_label"]
+
+
+@admin.register(PlanCutResult)
+class PlanCutResultAdmin(ReadOnlyAdmin):
+    list_display = ["cut", "compliance", "year", "four_year", "semaforo"]
+
+
+@admin.register(ObjectiveCutResult)
+class ObjectiveCutResultAdmin(ReadOnlyAdmin):
+    list_display = ["cut", "objective", "compliance", "year", "four_year", "semaforo"]
+    list_filter = ["cut__plan", "cut__date"]
+
+
+@admin.register(IndicatorCutResult)
+class IndicatorCutResultAdmin(ReadOnlyAdmin):
+    list_display = ["cut", "indicator", "status", "progress_cut", "progress_year"]
+    list_filter = ["cut__plan", "cut__date", "status"]
+
+
+@admin.register(SemaforoBand)
+class SemaforoBandAdmin(AuditedAdmin):
+    list_display = ["plan", "color", "lower", "inclusive"]
+    list_filter = ["plan"]
+
+
+@admin.register(AnnualTarget)
+class AnnualTargetAdmin(AuditedAdmin):
+    list_display = ["indicator", "vigencia", "target", "baseline"]
+    list_filter = ["indicator__plan", "vigencia"]
+    autocomplete_fields = ["indicator"]

@@ -1,0 +1,557 @@
+"""Importing a template workbook into the database: all or nothing, with what changed.
+
+A plan code that exists is updated to the workbook's content: rows are added, modified or
+removed so that the database holds exactly what the workbook says. Each changed row gets an audit
+row in the same transaction, and the results of every affected cut are recomputed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container, Hashable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+
+from cascada.engine.model import Level
+from cascada.imports.template_v1 import PlanWorkbook
+from cascada.plans.models import (
+    AnnualTarget,
+    DevelopmentPlan,
+    Entity,
+    Goal,
+    Indicator,
+    Objective,
+    Plan,
+    Sector,
+    Weight,
+)
+from cascada.tracking import audit
+from cascada.tracking.models import AuditEvent, Cut, CutState, CutTarget, ProgressReport
+from cascada.tracking.services import recompute_cut, stored_results_match
+
+M = TypeVar("M", bound=models.Model)
+
+SHEETS = (
+    "plan",
+    "objetivos",
+    "metas",
+    "indicadores",
+    "programacion_anual",
+    "avances",
+    "ponderaciones",
+)
+
+
+class ImportRefused(Exception):
+    """The workbook is valid but cannot be applied (e.g. it would change a published cut)."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+@dataclass
+class SheetChanges:
+    added: list[str] = field(default_factory=list)
+    modified: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.modified or self.removed)
+
+
+@dataclass
+class ImportSummary:
+    plan_code: str
+    created: bool
+    sheets: dict[str, SheetChanges]
+
+    @property
+    def changed(self) -> bool:
+        return self.created or any(s.any for s in self.sheets.values())
+
+    def lines(self) -> list[str]:
+        """A Spanish account of the changes, one line per sheet."""
+        head = "creado" if self.created else "actualizado" if self.changed else "sin cambios"
+        lines = [f"Plan {self.plan_code}: {head}."]
+        for sheet, changes in self.sheets.items():
+            if changes.any:
+                lines.append(
+                    f"  {sheet}: {len(changes.added)} agregadas, "
+                    f"{len(changes.modified)} modificadas, {len(changes.removed)} eliminadas"
+                )
+        return lines
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to undo a dry run."""
+
+
+def import_workbook(
+    *, workbook: PlanWorkbook, actor: Any = None, actor_label: str = "", dry_run: bool = False
+) -> ImportSummary:
+    """Apply ``workbook`` in one transaction; with ``dry_run`` say what would change and undo."""
+    summary: ImportSummary | None = None
+    try:
+        with transaction.atomic():
+            summary = _apply(workbook, actor=actor, actor_label=actor_label)
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    assert summary is not None  # noqa: S101 — _apply either returned or raised
+    return summary
+
+
+def _apply(workbook: PlanWorkbook, *, actor: Any, actor_label: str) -> ImportSummary:
+    info = workbook.info
+    spec = workbook.spec
+    sector, _ = Sector.objects.get_or_create(name=info.sector)
+    entities = _entities(workbook, sector)
+    development_plan = (
+        DevelopmentPlan.objects.get_or_create(name=info.development_plan)[0]
+        if info.development_plan
+        else None
+    )
+    plan_fields = {
+        "name": info.name,
+        "sector": sector,
+        "head_entity": entities.get(info.head_entity),
+        "development_plan": development_plan,
+        "first_vigencia": info.first_vigencia,
+        "last_vigencia": info.last_vigencia,
+        "mission": info.mission,
+        "vision": info.vision,
+        "adopting_act": info.adopting_act,
+        "legal_basis": info.legal_basis,
+        "source": info.source,
+        "cap": spec.policy.cap,
+        "overexecution_threshold": spec.policy.overexecution_threshold,
+    }
+    plan = Plan.objects.filter(code=info.code).first()
+    created = plan is None
+    events: list[AuditEvent] = []
+    # In the template's sheet order, so that the account of changes reads like the workbook.
+    sheets = {name: SheetChanges() for name in SHEETS}
+    log = _Logger(events, plan=None, actor=actor, actor_label=actor_label)
+
+    if plan is None:
+        plan = Plan.objects.create(code=info.code, **plan_fields)
+        log.plan = plan
+        log.change("plan", info.code, None, _snapshot(plan, plan_fields))
+        sheets["plan"].added.append(info.code)
+    else:
+        log.plan = plan
+        published = _published_outside(plan, info.first_vigencia, info.last_vigencia)
+        if published:
+            raise ImportRefused(published)
+
+    indicator_specs = {i.code: i for o in spec.objectives for i in o.indicators}
+    desired_avances = {
+        (code, day): p for code, i in indicator_specs.items() for day, p in i.progress.items()
+    }
+    weights_desired: dict[tuple[str, str, int], dict[str, Any]] = {}
+    for level, table in (
+        (Level.INDICADOR, spec.indicator_weights),
+        (Level.OBJETIVO, spec.objective_weights),
+    ):
+        for vigencia, by_code in table.items():
+            for code, weight in by_code.items():
+                weights_desired[(level.value, code, vigencia)] = {"weight": weight}
+
+    # Codes of the rows as they are now: children are keyed by their parents' codes.
+    indicator_code = dict(Indicator.objects.filter(plan=plan).values_list("id", "code"))
+    objective_code = dict(Objective.objects.filter(plan=plan).values_list("id", "code"))
+
+    def weight_key(w: Weight) -> tuple[str, str, int]:
+        code = indicator_code.get(w.indicator_id or 0) or objective_code[w.objective_id or 0]
+        return (w.level, code, w.vigencia)
+
+    def avance_key(row: Any) -> tuple[str, date]:  # a CutTarget or a ProgressReport
+        return (indicator_code[row.indicator_id], row.cut.date)
+
+    # Removals first, children before parents, so that no row disappears by cascade unlogged.
+    avances = sheets["avances"]
+    for model in (CutTarget, ProgressReport):
+        _prune(
+            model._default_manager.filter(cut__plan=plan).select_related("cut"),
+            key=avance_key,
+            keep=desired_avances,
+            changes=avances,
+            log=log.sheet("avances"),
+        )
+    _prune(
+        Weight.objects.filter(plan=plan),
+        key=weight_key,
+        keep=weights_desired,
+        changes=sheets["ponderaciones"],
+        log=log.sheet("ponderaciones"),
+    )
+    annual_desired = {
+        (code, vigencia): {"target": target.target, "baseline": target.baseline}
+        for code, i in indicator_specs.items()
+        for vigencia, target in i.annual_targets.items()
+    }
+    _prune(
+        AnnualTarget.objects.filter(indicator__plan=plan),
+        key=lambda a: (indicator_code[a.indicator_id], a.vigencia),
+        keep=annual_desired,
+        changes=sheets["programacion_anual"],
+        log=log.sheet("programacion_anual"),
+    )
+    for sheet, queryset, codes in (
+        ("indicadores", Indicator.objects.filter(plan=plan), indicator_specs),
+        ("metas", Goal.objects.filter(plan=plan), {g.code for g in workbook.goals}),
+        ("objetivos", Objective.objects.filter(plan=plan), {o.code for o in workbook.objectives}),
+    ):
+        _prune(queryset, key=_code, keep=codes, changes=sheets[sheet], log=log.sheet(sheet))
+
+    # A cut left without rows goes too, unless it is published (then the import is refused).
+    cut_dates = sorted({day for _, day in desired_avances})
+    cuts = {c.date: c for c in Cut.objects.filter(plan=plan)}
+    for day, cut in sorted(cuts.items()):
+        if day in cut_dates:
+            continue
+        if cut.is_published:
+            raise ImportRefused(
+                [f"El corte {day.isoformat()} está publicado: no puede eliminarse."]
+            )
+        log.change("cortes", day.isoformat(), {"estado": cut.state}, None)
+        cut.delete()
+        del cuts[day]
+
+    # Then additions and modifications, parents before children. The plan's own fields come
+    # after the removals, so a narrower range of vigencias no longer holds rows outside it.
+    if not created:
+        before = _snapshot(plan, plan_fields)
+        after = _values(Plan, plan_fields)
+        if before != after:
+            for name, value in plan_fields.items():
+                setattr(plan, name, value)
+            plan.save()
+            log.change("plan", info.code, before, after)
+            sheets["plan"].modified.append(info.code)
+    objective_order = {o.code: n for n, o in enumerate(spec.objectives)}
+    objectives = _upsert(
+        Objective.objects.filter(plan=plan),
+        key=_code,
+        desired={
+            o.code: {"name": o.name, "order": objective_order[o.code]} for o in workbook.objectives
+        },
+        create=lambda code, values: Objective(plan=plan, code=code, **values),
+        changes=sheets["objetivos"],
+        log=log.sheet("objetivos"),
+    )
+    goals = _upsert(
+        Goal.objects.filter(plan=plan),
+        key=_code,
+        desired={
+            g.code: {
+                "objective_id": objectives[g.objective].id,
+                "kind": g.kind.value,
+                "name": g.name,
+                "responsible_entity_id": (
+                    entities[g.responsible_entity].id if g.responsible_entity else None
+                ),
+                "order": n,
+            }
+            for n, g in enumerate(workbook.goals)
+        },
+        create=lambda code, values: Goal(plan=plan, code=code, **values),
+        changes=sheets["metas"],
+        log=log.sheet("metas"),
+    )
+    indicators = _upsert(
+        Indicator.objects.filter(plan=plan),
+        key=_code,
+        desired={
+            row.code: {
+                "goal_id": goals[row.goal].id,
+                "name": row.name,
+                "unit": row.unit,
+                "accumulation": indicator_specs[row.code].accumulation.value,
+                "baseline": indicator_specs[row.code].baseline,
+                "target_4y": indicator_specs[row.code].target_4y,
+                "order": n,
+            }
+            for n, row in enumerate(workbook.indicators)
+        },
+        create=lambda code, values: Indicator(plan=plan, code=code, **values),
+        changes=sheets["indicadores"],
+        log=log.sheet("indicadores"),
+    )
+    indicator_code.update({i.id: code for code, i in indicators.items()})
+    objective_code.update({o.id: code for code, o in objectives.items()})
+    _upsert(
+        AnnualTarget.objects.filter(indicator__plan=plan),
+        key=lambda a: (indicator_code[a.indicator_id], a.vigencia),
+        desired=annual_desired,
+        create=lambda key, values: AnnualTarget(
+            indicator_id=indicators[key[0]].id, vigencia=key[1], **values
+        ),
+        changes=sheets["programacion_anual"],
+        log=log.sheet("programacion_anual"),
+    )
+
+    def new_weight(key: tuple[str, str, int], values: dict[str, Any]) -> Weight:
+        level, code, vigencia = key
+        return Weight(
+            plan=plan,
+            level=level,
+            vigencia=vigencia,
+            indicator_id=indicators[code].id if level == Level.INDICADOR else None,
+            objective_id=objectives[code].id if level == Level.OBJETIVO else None,
+            **values,
+        )
+
+    _upsert(
+        Weight.objects.filter(plan=plan),
+        key=weight_key,
+        desired=weights_desired,
+        create=new_weight,
+        changes=sheets["ponderaciones"],
+        log=log.sheet("ponderaciones"),
+    )
+
+    for day in cut_dates:
+        if day not in cuts:
+            cuts[day] = Cut.objects.create(plan=plan, date=day)
+
+    def cut_row(model: type[M]) -> Callable[[tuple[str, date], dict[str, Any]], M]:
+        def make(key: tuple[str, date], values: dict[str, Any]) -> M:
+            return model(cut=cuts[key[1]], indicator_id=indicators[key[0]].id, **values)
+
+        return make
+
+    _upsert(
+        CutTarget.objects.filter(cut__plan=plan).select_related("cut"),
+        key=avance_key,
+        desired={k: {"programmed": p.programmed} for k, p in desired_avances.items()},
+        create=cut_row(CutTarget),
+        changes=avances,
+        log=log.sheet("avances", field_prefix="programado"),
+    )
+    _upsert(
+        ProgressReport.objects.filter(cut__plan=plan).select_related("cut"),
+        key=avance_key,
+        desired={
+            k: {"executed": p.executed, "analysis": p.analysis} for k, p in desired_avances.items()
+        },
+        create=cut_row(ProgressReport),
+        changes=avances,
+        log=log.sheet("avances", field_prefix="reporte"),
+    )
+
+    touched_days = {_day_of(k) for k in avances.added + avances.modified + avances.removed}
+    published_changes = sorted(
+        d.isoformat() for d in touched_days if d in cuts and cuts[d].is_published
+    )
+    if published_changes:
+        raise ImportRefused(
+            [
+                f"El corte {day} está publicado: sus datos no pueden cambiar por importación "
+                "(una corrección crea una nueva edición del corte)."
+                for day in published_changes
+            ]
+        )
+    summary = ImportSummary(plan_code=info.code, created=created, sheets=sheets)
+    if not summary.changed:
+        return summary
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    _recompute(cuts=[cuts[day] for day in cut_dates])
+    audit.record(
+        action="importar_plan",
+        actor=actor,
+        actor_label=actor_label,
+        plan=plan,
+        target=info.code,
+        after={s: vars(c) for s, c in sheets.items()},
+    )
+    return summary
+
+
+def _recompute(*, cuts: list[Cut]) -> None:
+    """Recompute every cut; a published one must come out exactly as it was stored."""
+    changed = [
+        c.date.isoformat() for c in cuts if c.is_published and not stored_results_match(cut=c)
+    ]
+    if changed:
+        raise ImportRefused(
+            [
+                f"El corte {day} está publicado y el cambio alteraría sus resultados "
+                "(pesos, metas o estructura del plan): una corrección crea una nueva edición."
+                for day in changed
+            ]
+        )
+    for cut in cuts:
+        if not cut.is_published:
+            recompute_cut(cut=cut)
+
+
+def _day_of(label: str) -> date:
+    """Cut date from an ``avances`` label ``"CODE @ YYYY-MM-DD"``."""
+    return date.fromisoformat(label.rsplit(" @ ", 1)[1])
+
+
+def _published_outside(plan: Plan, first: int, last: int) -> list[str]:
+    return [
+        f"El corte {c.date.isoformat()} está publicado y queda fuera de las nuevas vigencias."
+        for c in Cut.objects.filter(plan=plan, state=CutState.PUBLICADO)
+        if not first <= c.date.year <= last
+    ]
+
+
+def _entities(workbook: PlanWorkbook, sector: Sector) -> dict[str, Entity]:
+    """Entities named in the workbook, created by name when new."""
+    names = {workbook.info.head_entity} | {g.responsible_entity for g in workbook.goals}
+    names.discard("")
+    existing = {e.name: e for e in Entity.objects.filter(name__in=names)}
+    for name in sorted(names - existing.keys()):
+        existing[name] = Entity.objects.create(name=name, sector=sector)
+    return existing
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly form of a field value, for comparisons and the audit log."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    return _values(type(obj), {name: getattr(obj, name) for name in fields})
+
+
+def _values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    """Field values as the database will hold them (decimals at the field's precision), plain."""
+    plain: dict[str, Any] = {}
+    for name, value in values.items():
+        field = model._meta.get_field(name.removesuffix("_id"))
+        if isinstance(value, Decimal) and isinstance(field, models.DecimalField):
+            value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+        plain[name] = _plain(value)
+    return plain
+
+
+@dataclass
+class _Logger:
+    events: list[AuditEvent]
+    plan: Plan | None
+    actor: Any
+    actor_label: str
+
+    def change(self, sheet: str, key: str, before: Any, after: Any) -> None:
+        user = self.actor if getattr(self.actor, "is_authenticated", False) else None
+        self.events.append(
+            AuditEvent(
+                action=f"importar:{sheet}",
+                actor=user,
+                actor_label=self.actor_label or (user.get_username() if user else ""),
+                plan=self.plan,
+                target=key[:200],
+                before=before,
+                after=after,
+            )
+        )
+
+    def sheet(self, sheet: str, field_prefix: str = "") -> Callable[[str, Any, Any], None]:
+        def write(key: str, before: Any, after: Any) -> None:
+            def tag(d: Any) -> Any:
+                if d is None or not field_prefix:
+                    return d
+                return {f"{field_prefix}.{k}": v for k, v in d.items()}
+
+            self.change(sheet, key, tag(before), tag(after))
+
+        return write
+
+
+def _label(key: Hashable) -> str:
+    if isinstance(key, tuple):
+        return " @ ".join(v.isoformat() if isinstance(v, date) else str(v) for v in key)
+    return str(key)
+
+
+def _code(row: Any) -> str:
+    return str(row.code)
+
+
+def _note(labels: list[str], label: str) -> None:
+    if label not in labels:  # avances rows are two tables: one label per row
+        labels.append(label)
+
+
+def _prune(
+    queryset: models.QuerySet[M],
+    *,
+    key: Callable[[M], Hashable],
+    keep: Container[Any],
+    changes: SheetChanges,
+    log: Callable[[str, Any, Any], None],
+) -> None:
+    """Delete the rows of ``queryset`` whose key is not in ``keep``, logging each."""
+    doomed = [obj for obj in queryset if key(obj) not in keep]
+    for obj in doomed:
+        label = _label(key(obj))
+        _note(changes.removed, label)
+        log(label, _snapshot(obj, _data_fields(obj)), None)
+    if doomed:
+        queryset.model._default_manager.filter(pk__in=[o.pk for o in doomed]).delete()
+
+
+def _upsert(
+    queryset: models.QuerySet[M],
+    *,
+    key: Callable[[M], Hashable],
+    desired: dict[Any, dict[str, Any]],
+    create: Callable[[Any, dict[str, Any]], M],
+    changes: SheetChanges,
+    log: Callable[[str, Any, Any], None],
+) -> dict[Any, M]:
+    """Make the rows of ``queryset`` hold ``desired`` (key → field values) with bulk writes;
+    returns the rows by key."""
+    model = queryset.model
+    existing = {key(obj): obj for obj in queryset}
+    to_update: list[M] = []
+    updated_fields: set[str] = set()
+    for k, values in desired.items():
+        obj = existing.get(k)
+        if obj is None:
+            continue
+        before = _snapshot(obj, values)
+        after = _values(model, values)
+        differing = {n for n in values if before[n] != after[n]}
+        if differing:
+            for name in differing:
+                setattr(obj, name, values[name])
+            to_update.append(obj)
+            updated_fields |= differing
+        if differing - {"order"}:  # a row that only moved in the file is not a change of data
+            _note(changes.modified, _label(k))
+            log(_label(k), before, after)
+    if to_update:
+        model._default_manager.bulk_update(to_update, sorted(updated_fields), batch_size=1000)
+    new = {k: create(k, values) for k, values in desired.items() if k not in existing}
+    if new:
+        created = model._default_manager.bulk_create(list(new.values()), batch_size=1000)
+        for k, obj in zip(new, created, strict=True):
+            existing[k] = obj
+            _note(changes.added, _label(k))
+            log(_label(k), None, _values(model, desired[k]))
+    return existing
+
+
+def _data_fields(obj: models.Model) -> list[str]:
+    return [
+        f.attname
+        for f in obj._meta.concrete_fields
+        if not f.primary_key and f.attname not in ("plan_id", "cut_id", "indicator_id")
+    ]

@@ -1,0 +1,102 @@
+"""Read queries of the follow-up: the engine's view of a plan, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from cascada.engine.model import DEFAULT_BANDS as ENGINE_DEFAULT_BANDS
+from cascada.engine.model import (
+    Accumulation,
+    AnnualTarget,
+    Band,
+    IndicatorSpec,
+    ObjectiveSpec,
+    PlanSpec,
+    Policy,
+    Progress,
+)
+from cascada.plans.models import AnnualTarget as AnnualTargetRow
+from cascada.plans.models import Indicator, Objective, Plan, SemaforoBand, Weight
+from cascada.tracking.models import CutTarget, ProgressReport
+
+
+def plan_policy(plan: Plan, bands: list[SemaforoBand] | None = None) -> Policy:
+    rows = list(plan.bands.all()) if bands is None else bands
+    return Policy(
+        cap=plan.cap,
+        overexecution_threshold=plan.overexecution_threshold,
+        bands=tuple(
+            Band(b.color, b.lower if b.lower is not None else Decimal("-Infinity"), b.inclusive)
+            for b in rows
+        )
+        or _default_bands(plan.overexecution_threshold),
+    )
+
+
+def _default_bands(threshold: Decimal) -> tuple[Band, ...]:
+    """The default semáforo, with azul starting above the plan's own threshold."""
+    return tuple(
+        Band(b.color, threshold, b.inclusive) if b.color == "azul" else b
+        for b in ENGINE_DEFAULT_BANDS
+    )
+
+
+def plan_spec(plan: Plan, *, until: date | None = None) -> PlanSpec:
+    """Everything the engine needs about ``plan``: formulation, programming and reports of every
+    cut (up to ``until``, when given). Seven queries whatever the plan's size."""
+    objectives = list(Objective.objects.filter(plan=plan).order_by("order", "id"))
+    indicators = list(
+        Indicator.objects.filter(plan=plan).select_related("goal").order_by("order", "id")
+    )
+    annual: dict[int, dict[int, AnnualTarget]] = defaultdict(dict)
+    for row in AnnualTargetRow.objects.filter(indicator__plan=plan):
+        annual[row.indicator_id][row.vigencia] = AnnualTarget(row.target, row.baseline)
+
+    targets = CutTarget.objects.filter(cut__plan=plan).values_list(
+        "indicator_id", "cut__date", "programmed"
+    )
+    reports = ProgressReport.objects.filter(cut__plan=plan).values_list(
+        "indicator_id", "cut__date", "executed", "analysis"
+    )
+    if until is not None:
+        targets = targets.filter(cut__date__lte=until)
+        reports = reports.filter(cut__date__lte=until)
+    programmed: dict[tuple[int, date], Decimal | None] = {(i, d): p for i, d, p in targets}
+    executed: dict[tuple[int, date], tuple[Decimal | None, str]] = {
+        (i, d): (e, a) for i, d, e, a in reports
+    }
+    progress: dict[int, dict[date, Progress]] = defaultdict(dict)
+    for key in programmed.keys() | executed.keys():
+        value, analysis = executed.get(key, (None, ""))
+        progress[key[0]][key[1]] = Progress(programmed.get(key), value, analysis)
+
+    by_objective: dict[int, list[IndicatorSpec]] = defaultdict(list)
+    for indicator in indicators:
+        by_objective[indicator.goal.objective_id].append(
+            IndicatorSpec(
+                code=indicator.code,
+                accumulation=Accumulation(indicator.accumulation),
+                baseline=indicator.baseline,
+                target_4y=indicator.target_4y,
+                annual_targets=annual[indicator.id],
+                progress=progress[indicator.id],
+            )
+        )
+
+    indicator_weights: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    objective_weights: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for weight in Weight.objects.filter(plan=plan).select_related("indicator", "objective"):
+        if weight.indicator is not None:
+            indicator_weights[weight.vigencia][weight.indicator.code] = weight.weight
+        elif weight.objective is not None:
+            objective_weights[weight.vigencia][weight.objective.code] = weight.weight
+
+    return PlanSpec(
+        code=plan.code,
+        objectives=tuple(ObjectiveSpec(o.code, tuple(by_objective[o.id])) for o in objectives),
+        policy=plan_policy(plan),
+        indicator_weights=dict(indicator_weights),
+        objective_weights=dict(objective_weights),
+    )

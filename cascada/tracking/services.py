@@ -1,0 +1,165 @@
+"""Actions on the follow-up, each in one transaction."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cascada.engine import compute_cut
+from cascada.engine.model import PlanResult, Rollup
+from cascada.plans.models import Indicator, Objective
+from cascada.tracking import audit
+from cascada.tracking.models import (
+    Cut,
+    CutState,
+    IndicatorCutResult,
+    ObjectiveCutResult,
+    PlanCutResult,
+)
+from cascada.tracking.selectors import plan_spec
+
+
+def _terms(rollup: Rollup) -> list[dict[str, Any]]:
+    return [
+        {
+            "codigo": t.code,
+            "valor": str(t.value),
+            "valor_usado": str(t.value_used),
+            "peso": str(t.weight),
+            "peso_efectivo": str(t.effective_weight),
+        }
+        for t in rollup.terms
+    ]
+
+
+def _explanation(*, compliance: Rollup, year: Rollup, four_year: Rollup) -> dict[str, Any]:
+    return {
+        "cumplimiento": _terms(compliance),
+        "avance_vigencia": _terms(year),
+        "avance_cuatrienio": _terms(four_year),
+    }
+
+
+def _blank(value: str | None) -> str:
+    return value or ""
+
+
+def _rows(
+    cut: Cut, result: PlanResult
+) -> tuple[dict[str, Any], list[ObjectiveCutResult], list[IndicatorCutResult]]:
+    """The stored form of ``result``: the plan row's values and unsaved result rows."""
+    plan = cut.plan
+    objective_ids = dict(Objective.objects.filter(plan=plan).values_list("code", "id"))
+    indicator_ids = dict(Indicator.objects.filter(plan=plan).values_list("code", "id"))
+    plan_values = {
+        "compliance": result.compliance.value,
+        "year": result.year.value,
+        "four_year": result.four_year.value,
+        "semaforo": _blank(result.semaforo),
+        "explanation": _explanation(
+            compliance=result.compliance, year=result.year, four_year=result.four_year
+        ),
+    }
+    objectives = [
+        ObjectiveCutResult(
+            cut=cut,
+            objective_id=objective_ids[o.code],
+            compliance=o.compliance.value,
+            year=o.year.value,
+            four_year=o.four_year.value,
+            semaforo=_blank(o.semaforo),
+            weight=o.weight,
+            explanation=_explanation(compliance=o.compliance, year=o.year, four_year=o.four_year),
+        )
+        for o in result.objectives
+    ]
+    indicators = [
+        IndicatorCutResult(
+            cut=cut,
+            indicator_id=indicator_ids[i.code],
+            status=i.status.value,
+            programmed=i.programmed,
+            executed=i.executed,
+            annual_target=i.annual_target,
+            baseline=i.baseline,
+            progress_cut=i.progress_cut,
+            progress_year=i.progress_year,
+            progress_4y=i.progress_4y,
+            weight=i.weight,
+            effective_weight=i.effective_weight,
+            semaforo=_blank(i.semaforo),
+            alerts=[a.value for a in i.alerts],
+        )
+        for o in result.objectives
+        for i in o.indicators
+    ]
+    return plan_values, objectives, indicators
+
+
+def compute_stored_cut(*, cut: Cut) -> PlanResult:
+    """The engine's result for ``cut`` from the data in the database now."""
+    return compute_cut(plan_spec(cut.plan, until=cut.date), cut=cut.date)
+
+
+@transaction.atomic
+def recompute_cut(*, cut: Cut) -> PlanResult:
+    """Compute ``cut`` with the engine and store every result, replacing the previous ones."""
+    result = compute_stored_cut(cut=cut)
+    plan_values, objectives, indicators = _rows(cut, result)
+    PlanCutResult.objects.update_or_create(cut=cut, defaults=plan_values)
+    ObjectiveCutResult.objects.filter(cut=cut).delete()
+    IndicatorCutResult.objects.filter(cut=cut).delete()
+    ObjectiveCutResult.objects.bulk_create(objectives, batch_size=2000)
+    IndicatorCutResult.objects.bulk_create(indicators, batch_size=2000)
+    return result
+
+
+def _fingerprint(row: IndicatorCutResult) -> tuple[Any, ...]:
+    places = Decimal(1).scaleb(-9)  # well below display precision, above storage noise
+
+    def q(value: Decimal | None) -> Decimal | None:
+        return None if value is None else Decimal(value).quantize(places)
+
+    return (
+        row.indicator_id,
+        row.status,
+        q(row.progress_cut),
+        q(row.progress_year),
+        q(row.progress_4y),
+        q(row.effective_weight),
+        tuple(row.alerts),
+    )
+
+
+def stored_results_match(*, cut: Cut) -> bool:
+    """Whether recomputing ``cut`` now gives the indicator results it has stored (used to keep a
+    published cut from changing silently when the plan's formulation changes)."""
+    _, _, fresh = _rows(cut, compute_stored_cut(cut=cut))
+    stored = IndicatorCutResult.objects.filter(cut=cut)
+    return sorted(map(_fingerprint, fresh), key=repr) == sorted(map(_fingerprint, stored), key=repr)
+
+
+@transaction.atomic
+def publish_cut(*, cut: Cut, actor: Any = None, actor_label: str = "", reason: str = "") -> bool:
+    """Publish ``cut`` with freshly computed results; ``False`` if it already was published."""
+    if cut.is_published:
+        return False
+    recompute_cut(cut=cut)
+    before = {"estado": cut.state}
+    cut.state = CutState.PUBLICADO
+    cut.published_at = timezone.now()
+    cut.save(update_fields=["state", "published_at"])
+    audit.record(
+        action="publicar_corte",
+        actor=actor,
+        actor_label=actor_label,
+        plan=cut.plan,
+        target=str(cut),
+        before=before,
+        after={"estado": cut.state},
+        reason=reason,
+    )
+    return True
