@@ -22,8 +22,14 @@ $(BIN)/cascada: $(UV) pyproject.toml uv.lock
 	UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --python $(PYTHON)
 	@touch $@
 
+# Prints the seed plan's results computed from the sample workbook, loads the plan into the
+# embedded SQLite database and serves the app.
 demo: $(BIN)/cascada
 	$(BIN)/cascada compute $(SAMPLE) --corte 2026-03-31 --format table
+	$(BIN)/cascada migrate --noinput -v 0
+	$(BIN)/cascada demo
+	@echo "cascada: http://127.0.0.1:8000  (Ctrl-C para detener)"
+	$(BIN)/cascada runserver 127.0.0.1:8000
 
 lint: $(BIN)/cascada
 	$(BIN)/ruff check .
