@@ -85,3 +85,4 @@ STATIC_ROOT = DATA_DIR / "static"
 # Serve straight from the apps' static folders, so `runserver` and gunicorn work without a
 # collectstatic step (the demo and the tests); production may collectstatic as usual.
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it

@@ -1,16 +1,19 @@
 """Importing a template workbook into the database: all or nothing, with what changed.
 
 A plan code that exists is updated to the workbook's content: rows are added, modified or
-removed so that the database holds exactly what the workbook says. Each changed row gets an audit
-row in the same transaction, and the results of every affected cut are recomputed.
+removed so that the database holds exactly what the workbook says. The import writes one audit
+entry for the whole file (its SHA-256, who, and what it added, modified and removed) in the same
+transaction, and recomputes the plan's cuts.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Container, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -29,7 +32,7 @@ from cascada.plans.models import (
     Weight,
 )
 from cascada.tracking import audit
-from cascada.tracking.models import AuditEvent, Cut, CutState, CutTarget, ProgressReport
+from cascada.tracking.models import Cut, CutState, CutTarget, ProgressReport
 from cascada.tracking.services import recompute_cut, stored_results_match
 
 M = TypeVar("M", bound=models.Model)
@@ -91,14 +94,47 @@ class _Rollback(Exception):
     """Raised inside the transaction to undo a dry run."""
 
 
+def file_digest(path: Path) -> str:
+    """SHA-256 of a workbook, or of a folder of CSV files (names and contents, sorted)."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            digest.update(file.relative_to(path).as_posix().encode() + b"\0")
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
 def import_workbook(
-    *, workbook: PlanWorkbook, actor: Any = None, actor_label: str = "", dry_run: bool = False
+    *,
+    workbook: PlanWorkbook,
+    actor: Any = None,
+    actor_label: str = "",
+    source: str = "",
+    sha256: str = "",
+    dry_run: bool = False,
 ) -> ImportSummary:
-    """Apply ``workbook`` in one transaction; with ``dry_run`` say what would change and undo."""
+    """Apply ``workbook`` in one transaction; with ``dry_run`` say what would change and undo.
+
+    ``source`` (a file name) and ``sha256`` identify the file in the audit log.
+    """
     summary: ImportSummary | None = None
     try:
         with transaction.atomic():
-            summary = _apply(workbook, actor=actor, actor_label=actor_label)
+            summary = _apply(workbook)
+            if summary.changed:
+                audit.record(
+                    action="importar_plan",
+                    actor=actor,
+                    actor_label=actor_label,
+                    plan=Plan.objects.get(code=summary.plan_code),
+                    target=summary.plan_code,
+                    after={
+                        "archivo": source,
+                        "sha256": sha256,
+                        "hojas": {name: vars(changes) for name, changes in summary.sheets.items()},
+                    },
+                )
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -107,7 +143,7 @@ def import_workbook(
     return summary
 
 
-def _apply(workbook: PlanWorkbook, *, actor: Any, actor_label: str) -> ImportSummary:
+def _apply(workbook: PlanWorkbook) -> ImportSummary:
     info = workbook.info
     spec = workbook.spec
     sector, _ = Sector.objects.get_or_create(name=info.sector)
@@ -134,18 +170,13 @@ def _apply(workbook: PlanWorkbook, *, actor: Any, actor_label: str) -> ImportSum
     }
     plan = Plan.objects.filter(code=info.code).first()
     created = plan is None
-    events: list[AuditEvent] = []
     # In the template's sheet order, so that the account of changes reads like the workbook.
     sheets = {name: SheetChanges() for name in SHEETS}
-    log = _Logger(events, plan=None, actor=actor, actor_label=actor_label)
 
     if plan is None:
         plan = Plan.objects.create(code=info.code, **plan_fields)
-        log.plan = plan
-        log.change("plan", info.code, None, _snapshot(plan, plan_fields))
         sheets["plan"].added.append(info.code)
     else:
-        log.plan = plan
         published = _published_outside(plan, info.first_vigencia, info.last_vigencia)
         if published:
             raise ImportRefused(published)
@@ -182,14 +213,12 @@ def _apply(workbook: PlanWorkbook, *, actor: Any, actor_label: str) -> ImportSum
             key=avance_key,
             keep=desired_avances,
             changes=avances,
-            log=log.sheet("avances"),
         )
     _prune(
         Weight.objects.filter(plan=plan),
         key=weight_key,
         keep=weights_desired,
         changes=sheets["ponderaciones"],
-        log=log.sheet("ponderaciones"),
     )
     annual_desired = {
         (code, vigencia): {"target": target.target, "baseline": target.baseline}
@@ -201,14 +230,13 @@ def _apply(workbook: PlanWorkbook, *, actor: Any, actor_label: str) -> ImportSum
         key=lambda a: (indicator_code[a.indicator_id], a.vigencia),
         keep=annual_desired,
         changes=sheets["programacion_anual"],
-        log=log.sheet("programacion_anual"),
     )
     for sheet, queryset, codes in (
         ("indicadores", Indicator.objects.filter(plan=plan), indicator_specs),
         ("metas", Goal.objects.filter(plan=plan), {g.code for g in workbook.goals}),
         ("objetivos", Objective.objects.filter(plan=plan), {o.code for o in workbook.objectives}),
     ):
-        _prune(queryset, key=_code, keep=codes, changes=sheets[sheet], log=log.sheet(sheet))
+        _prune(queryset, key=_code, keep=codes, changes=sheets[sheet])
 
     # A cut left without rows goes too, unless it is published (then the import is refused).
     cut_dates = sorted({day for _, day in desired_avances})
@@ -220,7 +248,6 @@ def _apply(workbook: PlanWorkbook, *, actor: Any, actor_label: str) -> ImportSum
             raise ImportRefused(
                 [f"El corte {day.isoformat()} está publicado: no puede eliminarse."]
             )
-        log.change("cortes", day.isoformat(), {"estado": cut.state}, None)
         cut.delete()
         del cuts[day]
 
@@ -233,7 +260,6 @@ def _apply(workbook: PlanWorkbook, *, actor: Any, actor_label: str) -> ImportSum
             for name, value in plan_fields.items():
                 setattr(plan, name, value)
             plan.save()
-            log.change("plan", info.code, before, after)
             sheets["plan"].modified.append(info.code)
     objective_order = {o.code: n for n, o in enumerate(spec.objectives)}
     objectives = _upsert(
@@ -244,7 +270,6 @@ def _apply(workbook: PlanWorkbook, *, actor: Any, actor_label: str) -> ImportSum
         },
         create=lambda code, values: Objective(plan=plan, code=code, **values),
         changes=sheets["objetivos"],
-        log=log.sheet("objetivos"),
     )
     goals = _upsert(
         Goal.objects.filter(plan=plan),
@@ -263,7 +288,6 @@ def _apply(workbook: PlanWorkbook, *, actor: Any, actor_label: str) -> ImportSum
         },
         create=lambda code, values: Goal(plan=plan, code=code, **values),
         changes=sheets["metas"],
-        log=log.sheet("metas"),
     )
     indicators = _upsert(
         Indicator.objects.filter(plan=plan),
@@ -282,7 +306,6 @@ def _apply(workbook: PlanWorkbook, *, actor: Any, actor_label: str) -> ImportSum
         },
         create=lambda code, values: Indicator(plan=plan, code=code, **values),
         changes=sheets["indicadores"],
-        log=log.sheet("indicadores"),
     )
     indicator_code.update({i.id: code for code, i in indicators.items()})
     objective_code.update({o.id: code for code, o in objectives.items()})
@@ -294,7 +317,6 @@ def _apply(workbook: PlanWorkbook, *, actor: Any, actor_label: str) -> ImportSum
             indicator_id=indicators[key[0]].id, vigencia=key[1], **values
         ),
         changes=sheets["programacion_anual"],
-        log=log.sheet("programacion_anual"),
     )
 
     def new_weight(key: tuple[str, str, int], values: dict[str, Any]) -> Weight:
@@ -314,7 +336,6 @@ def _apply(workbook: PlanWorkbook, *, actor: Any, actor_label: str) -> ImportSum
         desired=weights_desired,
         create=new_weight,
         changes=sheets["ponderaciones"],
-        log=log.sheet("ponderaciones"),
     )
 
     for day in cut_dates:
@@ -333,7 +354,6 @@ def _apply(workbook: PlanWorkbook, *, actor: Any, actor_label: str) -> ImportSum
         desired={k: {"programmed": p.programmed} for k, p in desired_avances.items()},
         create=cut_row(CutTarget),
         changes=avances,
-        log=log.sheet("avances", field_prefix="programado"),
     )
     _upsert(
         ProgressReport.objects.filter(cut__plan=plan).select_related("cut"),
@@ -343,7 +363,6 @@ def _apply(workbook: PlanWorkbook, *, actor: Any, actor_label: str) -> ImportSum
         },
         create=cut_row(ProgressReport),
         changes=avances,
-        log=log.sheet("avances", field_prefix="reporte"),
     )
 
     touched_days = {_day_of(k) for k in avances.added + avances.modified + avances.removed}
@@ -359,18 +378,8 @@ def _apply(workbook: PlanWorkbook, *, actor: Any, actor_label: str) -> ImportSum
             ]
         )
     summary = ImportSummary(plan_code=info.code, created=created, sheets=sheets)
-    if not summary.changed:
-        return summary
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
-    _recompute(cuts=[cuts[day] for day in cut_dates])
-    audit.record(
-        action="importar_plan",
-        actor=actor,
-        actor_label=actor_label,
-        plan=plan,
-        target=info.code,
-        after={s: vars(c) for s, c in sheets.items()},
-    )
+    if summary.changed:
+        _recompute(cuts=[cuts[day] for day in cut_dates])
     return summary
 
 
@@ -441,39 +450,6 @@ def _values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]
     return plain
 
 
-@dataclass
-class _Logger:
-    events: list[AuditEvent]
-    plan: Plan | None
-    actor: Any
-    actor_label: str
-
-    def change(self, sheet: str, key: str, before: Any, after: Any) -> None:
-        user = self.actor if getattr(self.actor, "is_authenticated", False) else None
-        self.events.append(
-            AuditEvent(
-                action=f"importar:{sheet}",
-                actor=user,
-                actor_label=self.actor_label or (user.get_username() if user else ""),
-                plan=self.plan,
-                target=key[:200],
-                before=before,
-                after=after,
-            )
-        )
-
-    def sheet(self, sheet: str, field_prefix: str = "") -> Callable[[str, Any, Any], None]:
-        def write(key: str, before: Any, after: Any) -> None:
-            def tag(d: Any) -> Any:
-                if d is None or not field_prefix:
-                    return d
-                return {f"{field_prefix}.{k}": v for k, v in d.items()}
-
-            self.change(sheet, key, tag(before), tag(after))
-
-        return write
-
-
 def _label(key: Hashable) -> str:
     if isinstance(key, tuple):
         return " @ ".join(v.isoformat() if isinstance(v, date) else str(v) for v in key)
@@ -495,14 +471,12 @@ def _prune(
     key: Callable[[M], Hashable],
     keep: Container[Any],
     changes: SheetChanges,
-    log: Callable[[str, Any, Any], None],
 ) -> None:
     """Delete the rows of ``queryset`` whose key is not in ``keep``, logging each."""
     doomed = [obj for obj in queryset if key(obj) not in keep]
     for obj in doomed:
         label = _label(key(obj))
         _note(changes.removed, label)
-        log(label, _snapshot(obj, _data_fields(obj)), None)
     if doomed:
         queryset.model._default_manager.filter(pk__in=[o.pk for o in doomed]).delete()
 
@@ -514,7 +488,6 @@ def _upsert(
     desired: dict[Any, dict[str, Any]],
     create: Callable[[Any, dict[str, Any]], M],
     changes: SheetChanges,
-    log: Callable[[str, Any, Any], None],
 ) -> dict[Any, M]:
     """Make the rows of ``queryset`` hold ``desired`` (key → field values) with bulk writes;
     returns the rows by key."""
@@ -536,7 +509,6 @@ def _upsert(
             updated_fields |= differing
         if differing - {"order"}:  # a row that only moved in the file is not a change of data
             _note(changes.modified, _label(k))
-            log(_label(k), before, after)
     if to_update:
         model._default_manager.bulk_update(to_update, sorted(updated_fields), batch_size=1000)
     new = {k: create(k, values) for k, values in desired.items() if k not in existing}
@@ -545,13 +517,4 @@ def _upsert(
         for k, obj in zip(new, created, strict=True):
             existing[k] = obj
             _note(changes.added, _label(k))
-            log(_label(k), None, _values(model, desired[k]))
     return existing
-
-
-def _data_fields(obj: models.Model) -> list[str]:
-    return [
-        f.attname
-        for f in obj._meta.concrete_fields
-        if not f.primary_key and f.attname not in ("plan_id", "cut_id", "indicator_id")
-    ]

@@ -53,7 +53,7 @@ def refused(make):
 
 
 def test_codes_are_unique_per_plan(a, b):
-    plan, objective, goal, _, _ = a
+    plan, _objective, goal, _, _ = a
     refused(lambda: Objective.objects.create(plan=plan, code="O1", name="otra"))
     refused(
         lambda: Indicator.objects.create(
@@ -82,7 +82,7 @@ def test_a_weight_is_between_0_and_100(a):
 
 
 def test_a_weight_names_what_its_level_says(a):
-    plan, objective, _, indicator, _ = a
+    plan, objective, _, _indicator, _ = a
     refused(
         lambda: Weight.objects.create(
             plan=plan, level="indicador", vigencia=2026, objective=objective, weight=1
@@ -126,7 +126,7 @@ def test_a_report_belongs_to_a_cut_of_its_plan(a, b):
 
 
 def test_goals_and_indicators_stay_inside_their_plan(a, b):
-    plan_a, objective_a, goal_a, _, _ = a
+    _plan_a, objective_a, goal_a, _, _ = a
     plan_b, _, _, _, _ = b
     refused(
         lambda: Goal.objects.create(

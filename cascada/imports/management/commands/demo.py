@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cascada.imports.services import import_workbook
+from cascada.imports.services import file_digest, import_workbook
 from cascada.imports.template_v1 import read_template
 from cascada.tracking.models import Cut
 from cascada.tracking.services import publish_cut
@@ -24,7 +24,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
-        summary = import_workbook(workbook=read_template(SAMPLE), actor_label="demo")
+        summary = import_workbook(
+            workbook=read_template(SAMPLE),
+            actor_label="demo",
+            source=SAMPLE.name,
+            sha256=file_digest(SAMPLE),
+        )
         cut = Cut.objects.get(plan__code=summary.plan_code, date=PUBLISHED_CUT)
         published = publish_cut(cut=cut, actor_label="demo", reason="Plan de ejemplo")
         for line in summary.lines():

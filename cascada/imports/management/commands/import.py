@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from cascada.imports.services import ImportRefused, import_workbook
+from cascada.imports.services import ImportRefused, file_digest, import_workbook
 from cascada.imports.template_v1 import TemplateError, read_template
 
 INVALID_INPUT = 2
@@ -28,9 +28,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            workbook = read_template(options["workbook"])
+            path: Path = options["workbook"]
+            workbook = read_template(path)
             summary = import_workbook(
-                workbook=workbook, actor_label="cli", dry_run=options["dry_run"]
+                workbook=workbook,
+                actor_label="cli",
+                source=path.name,
+                sha256=file_digest(path),
+                dry_run=options["dry_run"],
             )
         except TemplateError as error:
             self._fail([issue.message for issue in error.issues])
