@@ -80,6 +80,9 @@ USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
+MEDIA_URL = "media/"
+MEDIA_ROOT = DATA_DIR / "media"  # uploaded logos
+
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 # Serve straight from the apps' static folders, so `runserver` and gunicorn work without a

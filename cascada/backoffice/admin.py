@@ -79,6 +79,7 @@ class PlanAdmin(AuditedAdmin):
             "Plataforma estratégica",
             {"fields": ["mission", "vision", "adopting_act", "legal_basis", "source"]},
         ),
+        ("Identidad de los informes", {"fields": ["logo", "secondary_logo"]}),
     ]
 
 

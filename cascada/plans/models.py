@@ -124,6 +124,18 @@ class Plan(models.Model):
             "Limita el valor de cada indicador dentro de los consolidados; vacío = sin tope."
         ),
     )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        help_text=_("Aparece en la portada y el encabezado de los informes."),
+    )
+    secondary_logo = models.ImageField(
+        _("logo secundario"),
+        upload_to="logos/",
+        blank=True,
+        help_text=_("Por ejemplo, el de la alcaldía, al otro lado del encabezado."),
+    )
     overexecution_threshold = models.DecimalField(
         _("umbral de sobreejecución (%)"),
         max_digits=PERCENT_DIGITS,
