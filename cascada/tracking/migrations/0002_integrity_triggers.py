@@ -1,124 +1,20 @@
-"""Integrity that spans tables, enforced by the database itself (SQLite and PostgreSQL).
+"""Install the cross-table integrity triggers (``cascada/tracking/integrity.py``)."""
 
-Check constraints cannot look at another table, so these rules are triggers: a vigencia lies
-within its plan's range, and every row that links two plan-owned rows links rows of one plan
-(a report belongs to a cut of its plan, a goal to an objective of its plan, …).
-"""
+from typing import Any
 
 from django.db import migrations
 
-YEAR = {
-    "sqlite": "CAST(strftime('%%Y', NEW.date) AS INTEGER)",
-    "postgresql": "CAST(EXTRACT(YEAR FROM NEW.date) AS INTEGER)",
-}
+
+def _install(apps: Any, schema_editor: Any) -> None:
+    from cascada.tracking import integrity
+
+    integrity.install(schema_editor.connection)
 
 
-def _in_range(year: str, plan_id: str) -> str:
-    return (
-        f"{year} BETWEEN (SELECT first_vigencia FROM plans_plan WHERE id = {plan_id}) "
-        f"AND (SELECT last_vigencia FROM plans_plan WHERE id = {plan_id})"
-    )
+def _uninstall(apps: Any, schema_editor: Any) -> None:
+    from cascada.tracking import integrity
 
-
-def _same_plan(table: str, column: str, plan_sql: str) -> str:
-    return (
-        f"(NEW.{column} IS NULL OR "
-        f"(SELECT plan_id FROM {table} WHERE id = NEW.{column}) = {plan_sql})"
-    )
-
-
-def rules(vendor: str) -> list[tuple[str, str, str]]:
-    """(table, condition on NEW that must hold, message)."""
-    indicator_plan = "(SELECT plan_id FROM plans_indicator WHERE id = NEW.indicator_id)"
-    cut_plan = "(SELECT plan_id FROM tracking_cut WHERE id = NEW.cut_id)"
-    return [
-        (
-            "plans_annualtarget",
-            _in_range("NEW.vigencia", indicator_plan),
-            "La vigencia de la meta anual está fuera del rango del plan.",
-        ),
-        (
-            "plans_weight",
-            _in_range("NEW.vigencia", "NEW.plan_id")
-            + " AND "
-            + _same_plan("plans_indicator", "indicator_id", "NEW.plan_id")
-            + " AND "
-            + _same_plan("plans_objective", "objective_id", "NEW.plan_id"),
-            "La ponderación no corresponde al plan o su vigencia está fuera de rango.",
-        ),
-        (
-            "tracking_cut",
-            _in_range(YEAR[vendor], "NEW.plan_id"),
-            "El año del corte está fuera de las vigencias del plan.",
-        ),
-        (
-            "tracking_cuttarget",
-            f"{cut_plan} = {indicator_plan}",
-            "La programación pertenece a un corte de otro plan.",
-        ),
-        (
-            "tracking_progressreport",
-            f"{cut_plan} = {indicator_plan}",
-            "El reporte pertenece a un corte de otro plan.",
-        ),
-        (
-            "plans_goal",
-            _same_plan("plans_objective", "objective_id", "NEW.plan_id"),
-            "La meta pertenece a un objetivo de otro plan.",
-        ),
-        (
-            "plans_indicator",
-            _same_plan("plans_goal", "goal_id", "NEW.plan_id"),
-            "El indicador pertenece a una meta de otro plan.",
-        ),
-        (
-            "plans_plan",
-            "NOT EXISTS (SELECT 1 FROM tracking_cut c WHERE c.plan_id = NEW.id AND "
-            + YEAR[vendor].replace("NEW.date", "c.date")
-            + " NOT BETWEEN NEW.first_vigencia AND NEW.last_vigencia)"
-            " AND NOT EXISTS (SELECT 1 FROM plans_weight w WHERE w.plan_id = NEW.id AND "
-            "w.vigencia NOT BETWEEN NEW.first_vigencia AND NEW.last_vigencia)"
-            " AND NOT EXISTS (SELECT 1 FROM plans_annualtarget a JOIN plans_indicator i "
-            "ON i.id = a.indicator_id WHERE i.plan_id = NEW.id AND "
-            "a.vigencia NOT BETWEEN NEW.first_vigencia AND NEW.last_vigencia)",
-            "Hay datos del plan en vigencias fuera del nuevo rango.",
-        ),
-    ]
-
-
-def _create(apps, schema_editor):  # type: ignore[no-untyped-def]
-    vendor = schema_editor.connection.vendor
-    for table, condition, message in rules(vendor):
-        name = f"cascada_check_{table}"
-        if vendor == "sqlite":
-            for event in ("INSERT", "UPDATE"):
-                schema_editor.execute(
-                    f"CREATE TRIGGER {name}_{event.lower()} BEFORE {event} ON {table} "
-                    f"FOR EACH ROW WHEN NOT ({condition}) "
-                    f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
-                )
-        elif vendor == "postgresql":
-            schema_editor.execute(
-                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                f"IF NOT ({condition}) THEN RAISE EXCEPTION '{message}' "
-                f"USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $$"
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION {name}()"
-            )
-
-
-def _drop(apps, schema_editor):  # type: ignore[no-untyped-def]
-    vendor = schema_editor.connection.vendor
-    for table, _condition, _message in rules(vendor):
-        name = f"cascada_check_{table}"
-        if vendor == "sqlite":
-            for event in ("insert", "update"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_{event}")
-        elif vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+    integrity.uninstall(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
@@ -126,4 +22,4 @@ class Migration(migrations.Migration):
         ("plans", "0001_initial"),
         ("tracking", "0001_initial"),
     ]
-    operations = [migrations.RunPython(_create, _drop)]
+    operations = [migrations.RunPython(_install, _uninstall)]
