@@ -261,9 +261,12 @@ def _with_cached_value(path: Path, formula: str, cached: str) -> Path:
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename.startswith("xl/worksheets/"):
-                data = data.replace(
-                    f"<f>{formula}</f><v />".encode(), f"<f>{formula}</f><v>{cached}</v>".encode()
-                )
+                # openpyxl writes the empty value as <v /> or <v></v> (with or without lxml).
+                for empty in ("<v />", "<v/>", "<v></v>"):
+                    data = data.replace(
+                        f"<f>{formula}</f>{empty}".encode(),
+                        f"<f>{formula}</f><v>{cached}</v>".encode(),
+                    )
             target.writestr(item, data)
     return fixed
 
