@@ -33,13 +33,14 @@ INSTALLED_APPS = [
     "cascada.imports",
     "cascada.reports",
     "cascada.backoffice",
+    "cascada.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files without a separate server
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cascada.web.middleware.ChosenLanguageMiddleware",  # es-CO unless chosen
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

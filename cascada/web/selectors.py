@@ -1,0 +1,722 @@
+"""Read queries of the public dashboard: every page's data in a fixed number of queries.
+
+Figures come from the stored result tables (``PlanCutResult``, ``ObjectiveCutResult``,
+``IndicatorCutResult``): a page view never runs the engine. Each selector returns ``None`` when
+the plan, cut, objective or indicator does not exist or is not visible to the visitor.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, OuterRef, Subquery
+from django.utils.functional import Promise
+
+from cascada.engine.model import Accumulation, Alert, Band, GoalKind, Status
+from cascada.engine.progress import IN_CUT_ROLLUP
+from cascada.plans.models import AnnualTarget as AnnualTargetRow
+from cascada.plans.models import Goal, Indicator, Plan, SemaforoBand
+from cascada.tracking.models import (
+    Cut,
+    CutState,
+    IndicatorCutResult,
+    ObjectiveCutResult,
+    PlanCutResult,
+    ProgressReport,
+)
+from cascada.tracking.selectors import plan_policy
+from cascada.web import texts
+
+# The order in which statuses are counted and listed.
+STATUS_ORDER: tuple[Status, ...] = (
+    Status.CUMPLIDA,
+    Status.SOBREEJECUTADA,
+    Status.EN_REZAGO,
+    Status.SIN_REPORTE,
+    Status.EJECUTADA_SIN_PROGRAMACION,
+    Status.NO_PROGRAMADA,
+    Status.NO_VIGENTE,
+)
+PROGRAMMED = tuple(s.value for s in STATUS_ORDER if s in IN_CUT_ROLLUP)
+KIND_ORDER: tuple[GoalKind, ...] = tuple(GoalKind)
+
+
+def visible_states(*, include_drafts: bool) -> list[str]:
+    """Cut states a visitor may see: the public sees published cuts only."""
+    return list(CutState.values) if include_drafts else [CutState.PUBLICADO.value]
+
+
+# ---------------------------------------------------------------------------------------------
+# Values shared by the pages
+
+
+@dataclass(frozen=True)
+class CutRef:
+    date: date
+    state: str
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state != CutState.PUBLICADO
+
+    @property
+    def vigencia(self) -> int:
+        return self.date.year
+
+    @property
+    def iso(self) -> str:
+        return self.date.isoformat()
+
+
+@dataclass(frozen=True)
+class GoalRef:
+    code: str
+    kind: GoalKind
+    name: str
+
+    @property
+    def kind_label(self) -> Promise:
+        return texts.GOAL_KIND_LABELS[self.kind]
+
+    @property
+    def title(self) -> str:
+        """ "Meta sectorial 223-2153"; a code that already names its kind ("Actividad 3") alone."""
+        label = str(self.kind_label)
+        if self.code.casefold().startswith(label.casefold()):
+            return self.code
+        return f"{label} {self.code}"
+
+
+@dataclass(frozen=True)
+class TermRow:
+    """One term of a weighted mean, as stored in a result's ``explanation``."""
+
+    code: str
+    name: str
+    value: Decimal
+    value_used: Decimal
+    weight: Decimal | None  # None: equal weights (no weights set for the vigencia)
+    effective_weight: Decimal
+
+
+@dataclass(frozen=True)
+class ExcludedRow:
+    code: str
+    name: str
+    reason: Promise
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A rolled-up figure with the terms that give it and what was left out, and why."""
+
+    value: Decimal | None
+    terms: tuple[TermRow, ...]
+    excluded: tuple[ExcludedRow, ...]
+
+    @property
+    def capped(self) -> bool:
+        return any(t.value != t.value_used for t in self.terms)
+
+    @property
+    def equal_weights(self) -> bool:
+        return all(t.weight is None for t in self.terms)
+
+    @property
+    def zero_weights(self) -> bool:
+        return self.value is None and bool(self.terms)
+
+
+def _figure(
+    stored: Iterable[Mapping[str, Any]],
+    *,
+    value: Decimal | None,
+    names: Mapping[str, str],
+    weighted: bool,
+    excluded: Callable[[set[str]], list[ExcludedRow]],
+) -> Figure:
+    terms = tuple(
+        TermRow(
+            code=t["codigo"],
+            name=names.get(t["codigo"], ""),
+            value=Decimal(t["valor"]),
+            value_used=Decimal(t["valor_usado"]),
+            weight=Decimal(t["peso"]) if weighted else None,
+            effective_weight=Decimal(t["peso_efectivo"]),
+        )
+        for t in stored
+    )
+    return Figure(value=value, terms=terms, excluded=tuple(excluded({t.code for t in terms})))
+
+
+# ---------------------------------------------------------------------------------------------
+# / — the plans
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    code: str
+    name: str
+    sector: str
+    cut: CutRef | None
+    compliance: Decimal | None
+    semaforo: str
+
+
+def plan_rows(*, include_drafts: bool) -> list[PlanRow]:
+    """Every plan with its latest visible cut and that cut's plan compliance. One query."""
+    latest = Cut.objects.filter(
+        plan=OuterRef("pk"), state__in=visible_states(include_drafts=include_drafts)
+    ).order_by("-date")
+    plans = (
+        Plan.objects.select_related("sector")
+        .annotate(
+            cut_date=Subquery(latest.values("date")[:1]),
+            cut_state=Subquery(latest.values("state")[:1]),
+            cut_compliance=Subquery(latest.values("result__compliance")[:1]),
+            cut_semaforo=Subquery(latest.values("result__semaforo")[:1]),
+        )
+        .order_by("code")
+    )
+    return [
+        PlanRow(
+            code=p.code,
+            name=p.name,
+            sector=p.sector.name,
+            cut=CutRef(p.cut_date, p.cut_state) if p.cut_date is not None else None,
+            compliance=p.cut_compliance,
+            semaforo=p.cut_semaforo or "",
+        )
+        for p in plans
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# /planes/<code>/cortes/<date>/ — a cut of a plan
+
+
+@dataclass(frozen=True)
+class BandRow:
+    """One semáforo colour with its range: from ``lower`` (``None``: from the bottom) up to the
+    next colour's ``lower``."""
+
+    color: str
+    lower: Decimal | None
+    inclusive: bool
+    upper: Decimal | None
+
+
+def band_rows(bands: Iterable[Band]) -> tuple[BandRow, ...]:
+    ordered = sorted(bands, key=lambda b: (b.lower, not b.inclusive))
+    return tuple(
+        BandRow(
+            color=b.color,
+            lower=None if b.lower.is_infinite() else b.lower,
+            inclusive=b.inclusive,
+            upper=ordered[n + 1].lower if n + 1 < len(ordered) else None,
+        )
+        for n, b in enumerate(ordered)
+    )
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: Status
+    count: int
+
+
+@dataclass(frozen=True)
+class ObjectiveCard:
+    code: str
+    name: str
+    compliance: Decimal | None
+    year: Decimal | None
+    four_year: Decimal | None
+    semaforo: str
+    indicators: int
+    programmed: int
+    statuses: tuple[StatusCount, ...]
+
+
+@dataclass(frozen=True)
+class KindRow:
+    kind: GoalKind
+    goals: int
+    programmed_goals: int
+    indicators: int
+    programmed_indicators: int
+
+    @property
+    def label(self) -> Promise:
+        return texts.GOAL_KIND_PLURALS[self.kind]
+
+
+@dataclass(frozen=True)
+class CutPage:
+    plan: Plan
+    cuts: tuple[CutRef, ...]  # visible cuts, newest first (the selector)
+    cut: CutRef | None  # None: the plan has no visible cut yet
+    bands: tuple[BandRow, ...] = ()
+    compliance: Figure | None = None
+    year: Figure | None = None
+    four_year: Figure | None = None
+    semaforo: str = ""
+    objectives: tuple[ObjectiveCard, ...] = ()
+    kinds: tuple[KindRow, ...] = ()
+    indicator_weights: bool = False  # the vigencia has indicator weights
+    objective_weights: bool = False  # the vigencia has objective weights
+    totals: KindRow | None = None
+
+
+def _plan(code: str) -> Plan | None:
+    return (
+        Plan.objects.select_related("sector", "development_plan", "head_entity")
+        .filter(code=code)
+        .first()
+    )
+
+
+def cut_page(*, plan_code: str, day: date | None, include_drafts: bool) -> CutPage | None:
+    """The plan's cut of ``day`` (its latest visible cut when ``day`` is None). Eight queries."""
+    plan = _plan(plan_code)
+    if plan is None:
+        return None
+    cuts = tuple(
+        CutRef(d, s)
+        for d, s in Cut.objects.filter(
+            plan=plan, state__in=visible_states(include_drafts=include_drafts)
+        )
+        .order_by("-date")
+        .values_list("date", "state")
+    )
+    if day is None:
+        cut = cuts[0] if cuts else None
+    else:
+        cut = next((c for c in cuts if c.date == day), None)
+        if cut is None:
+            return None
+    bands = band_rows(plan_policy(plan, bands=list(SemaforoBand.objects.filter(plan=plan))).bands)
+    if cut is None:
+        return CutPage(plan=plan, cuts=cuts, cut=None, bands=bands)
+    plan_result = PlanCutResult.objects.filter(cut__plan=plan, cut__date=cut.date).first()
+    objective_results = list(
+        ObjectiveCutResult.objects.filter(cut__plan=plan, cut__date=cut.date)
+        .select_related("objective")
+        .order_by("objective__order", "objective__id")
+    )
+
+    # indicators per (objective, goal kind, status), and whether weights were set
+    counts: dict[int, dict[Status, int]] = defaultdict(lambda: defaultdict(int))
+    kind_indicators: dict[GoalKind, int] = defaultdict(int)
+    kind_programmed: dict[GoalKind, int] = defaultdict(int)
+    indicator_weights = False
+    for row in (
+        IndicatorCutResult.objects.filter(cut__plan=plan, cut__date=cut.date)
+        .values("indicator__goal__objective_id", "indicator__goal__kind", "status")
+        .annotate(n=Count("id"), weighted=Count("weight"))
+        .order_by()
+    ):
+        status, kind, n = Status(row["status"]), GoalKind(row["indicator__goal__kind"]), row["n"]
+        counts[row["indicator__goal__objective_id"]][status] += n
+        kind_indicators[kind] += n
+        if status in IN_CUT_ROLLUP:
+            kind_programmed[kind] += n
+        indicator_weights = indicator_weights or row["weighted"] > 0
+
+    goals = dict(
+        Goal.objects.filter(plan=plan)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("kind", "n")
+    )
+    programmed_goals = dict(
+        IndicatorCutResult.objects.filter(cut__plan=plan, cut__date=cut.date, status__in=PROGRAMMED)
+        .values("indicator__goal__kind")
+        .annotate(n=Count("indicator__goal_id", distinct=True))
+        .order_by()
+        .values_list("indicator__goal__kind", "n")
+    )
+    kinds = tuple(
+        KindRow(
+            kind=kind,
+            goals=goals.get(kind.value, 0),
+            programmed_goals=programmed_goals.get(kind.value, 0),
+            indicators=kind_indicators[kind],
+            programmed_indicators=kind_programmed[kind],
+        )
+        for kind in KIND_ORDER
+        if goals.get(kind.value, 0) or kind_indicators[kind]
+    )
+
+    cards = tuple(
+        ObjectiveCard(
+            code=r.objective.code,
+            name=r.objective.name,
+            compliance=r.compliance,
+            year=r.year,
+            four_year=r.four_year,
+            semaforo=r.semaforo,
+            indicators=sum(counts[r.objective_id].values()),
+            programmed=sum(n for s, n in counts[r.objective_id].items() if s in IN_CUT_ROLLUP),
+            statuses=tuple(
+                StatusCount(s, counts[r.objective_id][s])
+                for s in STATUS_ORDER
+                if counts[r.objective_id][s]
+            ),
+        )
+        for r in objective_results
+    )
+    names = {r.objective.code: r.objective.name for r in objective_results}
+    objective_weights = any(r.weight is not None for r in objective_results)
+
+    def plan_figure(key: str, value: Decimal | None) -> Figure:
+        def excluded(included: set[str]) -> list[ExcludedRow]:
+            return [
+                ExcludedRow(c.code, c.name, texts.EXCLUDED_OBJECTIVE)
+                for c in cards
+                if c.code not in included
+            ]
+
+        stored = plan_result.explanation.get(key, []) if plan_result is not None else []
+        return _figure(
+            stored, value=value, names=names, weighted=objective_weights, excluded=excluded
+        )
+
+    return CutPage(
+        plan=plan,
+        cuts=cuts,
+        cut=cut,
+        bands=bands,
+        compliance=plan_figure("cumplimiento", plan_result.compliance if plan_result else None),
+        year=plan_figure("avance_vigencia", plan_result.year if plan_result else None),
+        four_year=plan_figure("avance_cuatrienio", plan_result.four_year if plan_result else None),
+        semaforo=plan_result.semaforo if plan_result is not None else "",
+        objectives=cards,
+        kinds=kinds,
+        totals=KindRow(
+            kind=GoalKind.SECTORIAL,  # unused for the totals row
+            goals=sum(k.goals for k in kinds),
+            programmed_goals=sum(k.programmed_goals for k in kinds),
+            indicators=sum(k.indicators for k in kinds),
+            programmed_indicators=sum(k.programmed_indicators for k in kinds),
+        ),
+        indicator_weights=indicator_weights,
+        objective_weights=objective_weights,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# /planes/<code>/cortes/<date>/objetivos/<objective>/ — one objective at a cut
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    code: str
+    name: str
+    unit: str
+    goal: GoalRef
+    status: Status
+    programmed: Decimal | None
+    executed: Decimal | None
+    annual_target: Decimal | None
+    progress_cut: Decimal | None
+    progress_year: Decimal | None
+    progress_4y: Decimal | None
+    effective_weight: Decimal | None
+    semaforo: str
+    alerts: tuple[Alert, ...]
+    analysis: str
+
+
+@dataclass(frozen=True)
+class ObjectivePage:
+    plan: Plan
+    cut: CutRef
+    code: str
+    name: str
+    semaforo: str
+    compliance: Figure
+    year: Figure
+    four_year: Figure
+    lines: tuple[IndicatorLine, ...]
+
+    @property
+    def has_analysis(self) -> bool:
+        return any(line.analysis for line in self.lines)
+
+
+def _visible_cut(plan: Plan, day: date, include_drafts: bool) -> CutRef | None:
+    row = (
+        Cut.objects.filter(
+            plan=plan, date=day, state__in=visible_states(include_drafts=include_drafts)
+        )
+        .values_list("date", "state")
+        .first()
+    )
+    return CutRef(*row) if row is not None else None
+
+
+def objective_page(
+    *, plan_code: str, day: date, objective_code: str, include_drafts: bool
+) -> ObjectivePage | None:
+    """One objective at a visible cut: its table, analyses and explanation. Five queries."""
+    plan = _plan(plan_code)
+    if plan is None:
+        return None
+    cut = _visible_cut(plan, day, include_drafts)
+    if cut is None:
+        return None
+    result = (
+        ObjectiveCutResult.objects.filter(
+            cut__plan=plan, cut__date=day, objective__code=objective_code
+        )
+        .select_related("objective")
+        .first()
+    )
+    if result is None:
+        return None
+    rows = list(
+        IndicatorCutResult.objects.filter(
+            cut__plan=plan, cut__date=day, indicator__goal__objective_id=result.objective_id
+        )
+        .select_related("indicator__goal")
+        .order_by("indicator__order", "indicator__id")
+    )
+    analyses = dict(
+        ProgressReport.objects.filter(
+            cut__plan=plan, cut__date=day, indicator__goal__objective_id=result.objective_id
+        ).values_list("indicator_id", "analysis")
+    )
+    lines = tuple(
+        IndicatorLine(
+            code=r.indicator.code,
+            name=r.indicator.name,
+            unit=r.indicator.unit,
+            goal=GoalRef(
+                r.indicator.goal.code, GoalKind(r.indicator.goal.kind), r.indicator.goal.name
+            ),
+            status=Status(r.status),
+            programmed=r.programmed,
+            executed=r.executed,
+            annual_target=r.annual_target,
+            progress_cut=r.progress_cut,
+            progress_year=r.progress_year,
+            progress_4y=r.progress_4y,
+            effective_weight=r.effective_weight,
+            semaforo=r.semaforo,
+            alerts=tuple(Alert(a) for a in r.alerts),
+            analysis=analyses.get(r.indicator_id, ""),
+        )
+        for r in rows
+    )
+    names = {line.code: line.name for line in lines}
+    weighted = any(r.weight is not None for r in rows)
+    by_code = {line.code: line for line in lines}
+
+    def excluded(
+        reason: Callable[[IndicatorLine], Promise],
+    ) -> Callable[[set[str]], list[ExcludedRow]]:
+        def rows_left_out(included: set[str]) -> list[ExcludedRow]:
+            return [
+                ExcludedRow(code, line.name, reason(line))
+                for code, line in by_code.items()
+                if code not in included
+            ]
+
+        return rows_left_out
+
+    def cut_reason(line: IndicatorLine) -> Promise:
+        return texts.EXCLUDED_CUT.get(line.status, texts.EXCLUDED_CUT[Status.NO_PROGRAMADA])
+
+    def year_reason(line: IndicatorLine) -> Promise:
+        return (
+            texts.EXCLUDED_NOT_IN_FORCE if line.status == Status.NO_VIGENTE else texts.EXCLUDED_YEAR
+        )
+
+    def four_year_reason(line: IndicatorLine) -> Promise:
+        if line.status == Status.NO_VIGENTE:
+            return texts.EXCLUDED_NOT_IN_FORCE
+        return texts.EXCLUDED_FOUR_YEAR
+
+    explanation = result.explanation
+    return ObjectivePage(
+        plan=plan,
+        cut=cut,
+        code=result.objective.code,
+        name=result.objective.name,
+        semaforo=result.semaforo,
+        compliance=_figure(
+            explanation.get("cumplimiento", []),
+            value=result.compliance,
+            names=names,
+            weighted=weighted,
+            excluded=excluded(cut_reason),
+        ),
+        year=_figure(
+            explanation.get("avance_vigencia", []),
+            value=result.year,
+            names=names,
+            weighted=weighted,
+            excluded=excluded(year_reason),
+        ),
+        four_year=_figure(
+            explanation.get("avance_cuatrienio", []),
+            value=result.four_year,
+            names=names,
+            weighted=weighted,
+            excluded=excluded(four_year_reason),
+        ),
+        lines=lines,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# /planes/<code>/indicadores/<indicator>/ — one indicator across the visible cuts
+
+
+@dataclass(frozen=True)
+class AnnualTargetLine:
+    vigencia: int
+    target: Decimal
+    baseline: Decimal | None
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    cut: CutRef
+    status: Status
+    programmed: Decimal | None
+    executed: Decimal | None
+    annual_target: Decimal | None
+    progress_cut: Decimal | None
+    progress_year: Decimal | None
+    progress_4y: Decimal | None
+    semaforo: str
+    alerts: tuple[Alert, ...]
+    analysis: str
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    plan: Plan
+    code: str
+    name: str
+    unit: str
+    accumulation: Accumulation
+    baseline: Decimal | None
+    target_4y: Decimal | None
+    goal: GoalRef
+    objective_code: str
+    objective_name: str
+    responsible_entity: str
+    annual_targets: tuple[AnnualTargetLine, ...]
+    history: tuple[HistoryPoint, ...]  # oldest first
+
+    @property
+    def has_analysis(self) -> bool:
+        return any(p.analysis for p in self.history)
+
+    @property
+    def has_drafts(self) -> bool:
+        return any(p.cut.is_draft for p in self.history)
+
+    @property
+    def latest(self) -> HistoryPoint | None:
+        return self.history[-1] if self.history else None
+
+    @property
+    def accumulation_label(self) -> Promise:
+        return texts.ACCUMULATION_LABELS[self.accumulation]
+
+    @property
+    def accumulation_meaning(self) -> Promise:
+        return texts.ACCUMULATION_MEANINGS[self.accumulation]
+
+    @property
+    def formulas(self) -> tuple[str, str, str]:
+        return texts.ACCUMULATION_FORMULAS[self.accumulation]
+
+
+def indicator_page(
+    *, plan_code: str, indicator_code: str, include_drafts: bool
+) -> IndicatorPage | None:
+    """One indicator: formulation, and its results across every visible cut. Five queries."""
+    plan = _plan(plan_code)
+    if plan is None:
+        return None
+    indicator = (
+        Indicator.objects.filter(plan=plan, code=indicator_code)
+        .select_related("goal__objective", "goal__responsible_entity")
+        .first()
+    )
+    if indicator is None:
+        return None
+    annual = tuple(
+        AnnualTargetLine(v, t, b)
+        for v, t, b in AnnualTargetRow.objects.filter(indicator=indicator)
+        .order_by("vigencia")
+        .values_list("vigencia", "target", "baseline")
+    )
+    states = visible_states(include_drafts=include_drafts)
+    results = list(
+        IndicatorCutResult.objects.filter(indicator=indicator, cut__state__in=states)
+        .select_related("cut")
+        .order_by("cut__date")
+    )
+    analyses = dict(
+        ProgressReport.objects.filter(indicator=indicator, cut__state__in=states).values_list(
+            "cut_id", "analysis"
+        )
+    )
+    goal = indicator.goal
+    return IndicatorPage(
+        plan=plan,
+        code=indicator.code,
+        name=indicator.name,
+        unit=indicator.unit,
+        accumulation=Accumulation(indicator.accumulation),
+        baseline=indicator.baseline,
+        target_4y=indicator.target_4y,
+        goal=GoalRef(goal.code, GoalKind(goal.kind), goal.name),
+        objective_code=goal.objective.code,
+        objective_name=goal.objective.name,
+        responsible_entity=goal.responsible_entity.name if goal.responsible_entity else "",
+        annual_targets=annual,
+        history=tuple(
+            HistoryPoint(
+                cut=CutRef(r.cut.date, r.cut.state),
+                status=Status(r.status),
+                programmed=r.programmed,
+                executed=r.executed,
+                annual_target=r.annual_target,
+                progress_cut=r.progress_cut,
+                progress_year=r.progress_year,
+                progress_4y=r.progress_4y,
+                semaforo=r.semaforo,
+                alerts=tuple(Alert(a) for a in r.alerts),
+                analysis=analyses.get(r.cut_id, ""),
+            )
+            for r in results
+        ),
+    )
+
+
+__all__ = [
+    "CutPage",
+    "CutRef",
+    "Figure",
+    "IndicatorPage",
+    "ObjectivePage",
+    "PlanRow",
+    "cut_page",
+    "indicator_page",
+    "objective_page",
+    "plan_rows",
+    "visible_states",
+]

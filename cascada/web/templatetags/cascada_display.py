@@ -1,0 +1,104 @@
+"""Template filters that turn numbers, dates and codes into text in the active language, through
+``cascada.engine.display`` (the one place that rounds)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from cascada.engine import display
+from cascada.engine.model import Alert, Status
+from cascada.web import texts
+from cascada.web.selectors import Figure
+
+register = template.Library()
+
+KNOWN_SEMAFORO = frozenset(texts.SEMAFORO_LABELS)
+
+
+def active_lang() -> display.Lang:
+    """The display language for the active Django language: "en" or "es"."""
+    return "en" if (get_language() or "").lower().startswith("en") else "es"
+
+
+@register.simple_tag
+def html_lang() -> str:
+    return "en" if active_lang() == "en" else "es-CO"
+
+
+@register.simple_tag
+def no_programming() -> str:
+    return display.NO_PROGRAMMING[active_lang()]
+
+
+@register.filter
+def pct(value: Decimal | None) -> str:
+    """``183.3333`` → ``183,33%`` (es) / ``183.33%`` (en); ``None`` → ``""``."""
+    return display.format_percent(value, active_lang())
+
+
+@register.filter
+def pct0(value: Decimal | None) -> str:
+    """An axis tick: ``50`` → ``50%``."""
+    if value is None:
+        return ""
+    return f"{display.format_number(value, 0, active_lang())}%"
+
+
+@register.filter
+def num(value: Decimal | None) -> str:
+    """A value in the indicator's unit: ``1234.5`` → ``1.234,50`` (es) / ``1,234.50`` (en)."""
+    return display.format_number(value, 2, active_lang())
+
+
+@register.filter
+def fecha(value: date | None) -> str:
+    """``2026-03-31`` → ``31 de marzo de 2026`` / ``March 31, 2026``."""
+    return "" if value is None else display.format_date(value, active_lang())
+
+
+@register.filter
+def status_label(value: Status | str) -> str:
+    return display.status_label(Status(value), active_lang())
+
+
+@register.filter
+def alert_label(value: Alert | str) -> str:
+    return display.alert_label(Alert(value), active_lang())
+
+
+@register.filter
+def semaforo_label(value: str) -> str:
+    label = texts.SEMAFORO_LABELS.get(value)
+    return str(label) if label is not None else value
+
+
+@register.filter
+def semaforo_class(value: str) -> str:
+    """A CSS modifier for a semáforo colour; unknown colours are drawn neutral."""
+    return value if value in KNOWN_SEMAFORO else "ninguno"
+
+
+@register.filter
+def formula(figure: Figure) -> str:
+    """The arithmetic of a weighted mean: ``(100,00% × 50,00% + 266,67% × 50,00%) = 183,33%``."""
+    if figure.value is None or not figure.terms:
+        return ""
+    lang = active_lang()
+    parts = " + ".join(
+        f"{display.format_percent(t.value_used, lang)} × "
+        f"{display.format_percent(t.effective_weight, lang)}"
+        for t in figure.terms
+    )
+    return f"({parts}) = {display.format_percent(figure.value, lang)}"
+
+
+@register.simple_tag
+def data_lang() -> SafeString:
+    """``lang="es-CO"`` for plan data (names, analyses) shown inside an English page; plan data
+    is written in Spanish and is not translated."""
+    return mark_safe("" if active_lang() == "es" else 'lang="es-CO"')  # noqa: S308 - a constant
