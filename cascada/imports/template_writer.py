@@ -1,24 +1,52 @@
-"""The empty import template, version 1 (DESIGN §4, §6 ``cascada template``).
+"""Template v1 workbooks (DESIGN §4, §6 ``cascada template``): the empty template, and the one
+sheet writer that ``export`` uses to fill it with a plan.
 
 A sheet of instructions in Spanish first, then the seven sheets of the contract with their exact
 header rows (bold, frozen; required columns highlighted, each header with its help as a
-comment), dropdown lists on the coded columns, and the ``plan`` sheet pre-filled with its
-campos. Text columns are formatted as text (``@``) so that Excel keeps a code like ``127-2057``
-as typed instead of turning it into a date; ``corte`` is formatted as an ISO date.
-Everything is generated from ``schema_v1``, the same tables the reader uses.
+comment), dropdown lists on the coded columns, and the ``plan`` sheet with its campos. Text
+columns are formatted as text (``@``) so that Excel keeps a code like ``127-2057`` as typed
+instead of turning it into a date; ``corte`` is formatted as an ISO date. Everything is
+generated from ``schema_v1``, the same tables the reader uses.
+
+Cells are written by ``put_value`` so that the reader gets back exactly what was written:
+
+* Text is always a string cell (``t="inlineStr"``), never a formula or an error value, even when
+  it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (the OWASP list of
+  formula triggers); such a cell also gets Excel's *quotePrefix* style, the hidden apostrophe
+  Excel itself adds when a user types ``'=texto``, so that editing the cell in Excel keeps it
+  text. openpyxl would otherwise store a string starting with ``=`` as a formula, which is why the
+  cell type is set explicitly after the value.
+* Text that the reader would alter is protected: HTML tags and entities are written with ``&``,
+  ``<`` and ``>`` as entities (the reader strips tags, then decodes entities, so ``<b>`` written
+  on purpose reads back as ``<b>``); a carriage return is written as a line feed (XML turns a
+  stored one into a line feed anyway); control characters that XML cannot hold are dropped.
+* Numbers are numeric cells when the value openpyxl writes (16 significant digits) reads back as
+  the same ``Decimal``; otherwise (more than 15 significant digits, e.g. a 24-digit amount) the
+  exact value is written as text with a decimal point, which the number rule of §4 reads
+  exactly. A percent number format is never used: values are already in percent points.
+* Dates are date cells formatted ``yyyy-mm-dd``.
 """
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cascada.imports.numbers import parse_optional_number
 from cascada.imports.schema_v1 import (
     MUNICIPAL_ACCUMULATION_WORDS,
     PLAN_CAMPOS,
@@ -27,6 +55,9 @@ from cascada.imports.schema_v1 import (
     Kind,
     Sheet,
 )
+from cascada.imports.text import clean_text
+
+Row = Sequence[object]
 
 INSTRUCTIONS_SHEET = "instrucciones"
 TEXT_FORMAT = "@"
@@ -111,16 +142,118 @@ _INTRO = (
 
 def write_empty_template(path: Path) -> None:
     """Write the empty template v1 workbook to ``path`` (overwriting it)."""
+    write_template(path, plan={}, sheets={sheet.name: () for sheet in SHEETS})
+
+
+def write_template(
+    path: Path, *, plan: Mapping[str, object], sheets: Mapping[str, Iterable[Row]]
+) -> None:
+    """Write a template v1 workbook to ``path`` (overwriting it): the instructions, the ``plan``
+    sheet with every campo (its value from ``plan``, blank when absent), then each other sheet
+    named in ``sheets``, in template order, with its rows (one value per template column, in
+    the column order; ``None`` is a blank cell). Values are written by ``put_value``."""
+    unknown = set(plan) - {campo.name for campo in PLAN_CAMPOS}
+    if unknown:
+        raise ValueError(f"Campos desconocidos: {sorted(unknown)}")
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])  # the default "Sheet"
     _write_instructions(workbook.create_sheet(INSTRUCTIONS_SHEET))
     for sheet in SHEETS:
-        worksheet = workbook.create_sheet(sheet.name)
-        _write_header(worksheet, sheet)
-        _format_columns(worksheet, sheet)
-        _add_dropdowns(worksheet, sheet)
-    _prefill_plan(workbook["plan"])
+        if sheet.name == "plan":
+            rows: Iterable[Row] = [(campo.name, plan.get(campo.name)) for campo in PLAN_CAMPOS]
+            _add_plan_help(write_sheet(workbook, sheet, rows))
+        elif sheet.name in sheets:
+            write_sheet(workbook, sheet, sheets[sheet.name])
     workbook.save(path)
+
+
+def write_sheet(workbook: Workbook, sheet: Sheet, rows: Iterable[Row]) -> Worksheet:
+    """Add ``sheet`` to ``workbook``: header, column formats, dropdowns, then ``rows``."""
+    worksheet: Worksheet = workbook.create_sheet(sheet.name)
+    _write_header(worksheet, sheet)
+    _format_columns(worksheet, sheet)
+    _add_dropdowns(worksheet, sheet)
+    width = len(sheet.columns)
+    for number, row in enumerate(rows, start=2):
+        if len(row) != width:
+            raise ValueError(f"{sheet.name}: {len(row)} valores para {width} columnas")
+        for index, value in enumerate(row, start=1):
+            put_value(cast(Cell, worksheet.cell(number, index)), value)  # never a merged cell
+    return worksheet
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells
+
+# Characters XML 1.0 cannot hold (openpyxl refuses the control ones and would write the others).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+# OWASP's formula triggers: a text cell starting with one of these is a formula to some tools.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put_value(cell: Cell, value: object) -> None:
+    """Write ``value`` (``None``, ``str``, ``int``, ``Decimal`` or ``date``) so that the reader
+    of template v1 gets it back exactly (see the module docstring)."""
+    if value is None:
+        return
+    if isinstance(value, str):
+        _put_text(cell, value)
+    elif isinstance(value, bool | float | datetime):
+        # A float is already inexact and a date-time is not a template value: the caller's bug.
+        raise TypeError(f"Valor no admitido en una celda de la plantilla: {value!r}")
+    elif isinstance(value, int | Decimal):
+        number = exact_cell_number(Decimal(value))
+        if isinstance(number, str):
+            _put_text(cell, number)
+        else:
+            cell.value = number
+    elif isinstance(value, date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+    else:
+        raise TypeError(f"Valor no admitido en una celda de la plantilla: {value!r}")
+
+
+def _put_text(cell: Cell, value: str) -> None:
+    text = text_for_cell(value)
+    cell.value = text
+    # After the assignment: openpyxl turns "=…" into a formula and "#N/A" into an error value.
+    cell.data_type = "s"
+    cell.number_format = TEXT_FORMAT
+    if value.startswith(FORMULA_TRIGGERS) or text.startswith(FORMULA_TRIGGERS):
+        cell.quotePrefix = True
+
+
+def text_for_cell(value: str) -> str:
+    """The text to store so that the reader's cleaning (HTML tags removed, entities decoded,
+    surrounding space stripped) gives ``value`` back: ``value`` itself when it survives that
+    cleaning, else its ``&``, ``<`` and ``>`` as entities. Carriage returns become line feeds
+    and characters XML cannot hold are dropped (neither can be kept in an ``.xlsx``)."""
+    text = _NOT_XML.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    if clean_text(text) != text:
+        escaped = html.escape(text, quote=False)
+        if clean_text(escaped) == text:
+            return escaped
+    return text
+
+
+def exact_cell_number(number: Decimal) -> int | float | str:
+    """What to store for ``number``: an ``int`` or ``float`` when the text openpyxl writes for
+    it reads back as ``number``, else the exact text with a decimal point ("1234567890.123456")."""
+    if not number.is_finite():
+        raise ValueError(f"Número no admitido en una celda de la plantilla: {number}")
+    value: int | float = int(number) if number == number.to_integral_value() else float(number)
+    written = safe_string(value)  # how openpyxl serialises a number cell ("%.16g")
+    read_back: int | float = (
+        float(written) if any(c in written for c in ".eE") else int(written)
+    )  # how openpyxl reads it back
+    exact = parse_optional_number(read_back) == number
+    return value if exact else format(number, "f")
+
+
+# ---------------------------------------------------------------------------------------------
+# Layout
 
 
 def _write_instructions(worksheet: Worksheet) -> None:
@@ -217,12 +350,11 @@ def _add_dropdowns(worksheet: Worksheet, sheet: Sheet) -> None:
         worksheet.add_data_validation(validation)
 
 
-def _prefill_plan(worksheet: Worksheet) -> None:
-    """One row per campo, with a third column of help that readers ignore (an extra column)."""
+def _add_plan_help(worksheet: Worksheet) -> None:
+    """A third column of help beside the campos, that readers ignore (an extra column)."""
     worksheet.cell(1, 3, "ayuda").font = _BOLD
     worksheet.column_dimensions["C"].width = 80
     for row, campo in enumerate(PLAN_CAMPOS, start=2):
-        worksheet.cell(row, 1, campo.name)
         mark = "Obligatorio. " if campo.required else "Opcional. "
         help_cell = worksheet.cell(row, 3, mark + campo.help)
         help_cell.alignment = _WRAP
