@@ -137,7 +137,10 @@ PLAN_CAMPOS: tuple[Campo, ...] = (
     ),
 )
 
-_CODE_HELP = "Texto; se compara exactamente (mayúsculas y espacios internos cuentan)."
+_CODE_HELP = (
+    "Texto de máximo 50 caracteres; se compara exactamente (mayúsculas y espacios internos "
+    "cuentan)."
+)
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet(

@@ -160,6 +160,9 @@ def read_template(path: Path) -> PlanWorkbook:
 MISSING_EXPECTED = "un valor (dato obligatorio)"
 INTEGER_EXPECTED = "un número entero (p. ej. 2026)"
 DATE_EXPECTED = "una fecha AAAA-MM-DD (p. ej. 2026-03-31)"
+# Codes identify rows in URLs, exports and other systems: short by contract.
+CODE_MAX_LENGTH = 50
+CODE_LENGTH_EXPECTED = f"un código de máximo {CODE_MAX_LENGTH} caracteres"
 CODE_DATE_EXPECTED = (
     "un código escrito como texto (Excel lo convirtió en fecha: dé formato de texto a la "
     "columna y escriba el código de nuevo)"
@@ -262,8 +265,13 @@ class _Row:
             self.report(column, _shown(value), CODE_DATE_EXPECTED)
             return None
         if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return value if isinstance(value, str) else _shown(value)
+            code = str(int(value))
+        else:
+            code = value if isinstance(value, str) else _shown(value)
+        if len(code) > CODE_MAX_LENGTH:
+            self.report(column, code, CODE_LENGTH_EXPECTED)
+            return None
+        return code
 
     def choice(self, column: str, words: Mapping[str, T], expected: str) -> T | None:
         text = self.text(column, required=True)

@@ -21,7 +21,7 @@ PERCENT_DIGITS, PERCENT_PLACES = 9, 4
 
 
 class DevelopmentPlan(models.Model):
-    name = models.CharField(_("nombre"), max_length=300, unique=True)
+    name = models.TextField(_("nombre"), unique=True)
 
     class Meta:
         verbose_name = _("plan de desarrollo")
@@ -32,7 +32,7 @@ class DevelopmentPlan(models.Model):
 
 
 class Sector(models.Model):
-    name = models.CharField(_("nombre"), max_length=300, unique=True)
+    name = models.TextField(_("nombre"), unique=True)
 
     class Meta:
         verbose_name = _("sector")
@@ -45,7 +45,7 @@ class Sector(models.Model):
 class Entity(models.Model):
     """An entity of a sector: the head (entidad cabeza) or an attached one (adscrita/vinculada)."""
 
-    name = models.CharField(_("nombre"), max_length=300, unique=True)
+    name = models.TextField(_("nombre"), unique=True)
     sector = models.ForeignKey(
         Sector,
         models.PROTECT,
@@ -86,8 +86,8 @@ class EntityMember(models.Model):
 
 
 class Plan(models.Model):
-    code = models.CharField(_("código"), max_length=100, unique=True)
-    name = models.CharField(_("nombre"), max_length=300)
+    code = models.CharField(_("código"), max_length=50, unique=True)
+    name = models.TextField(_("nombre"))
     sector = models.ForeignKey(
         Sector, models.PROTECT, related_name="plans", verbose_name=_("sector")
     )
@@ -273,7 +273,7 @@ class Indicator(models.Model):
     )
     code = models.CharField(_("código"), max_length=50)
     name = models.TextField(_("nombre"))
-    unit = models.CharField(_("unidad"), max_length=100, blank=True)
+    unit = models.TextField(_("unidad"), blank=True)
     accumulation = models.CharField(
         _("tipo de anualización"),
         max_length=20,

@@ -223,3 +223,22 @@ def test_narrowing_the_plans_vigencias_removes_the_rows_outside_first(tmp_path):
     assert summary.sheets["avances"].removed == ["S @ 2025-12-31"]
     assert Plan.objects.get().first_vigencia == 2026
     assert not Cut.objects.filter(date=date(2025, 12, 31)).exists()
+
+
+def test_long_names_fit_and_long_codes_are_located_errors(tmp_path, capsys):
+    sheets = small_plan()
+    long_name = "Entidad " + "muy " * 200  # ~800 characters: names are free text
+    sheets["metas"][1][4] = long_name
+    sheets["indicadores"][1][3] = "Unidad " * 40
+    sheets["plan"][2][1] = "Plan " * 100
+    load(tmp_path, sheets, "ok.xlsx")
+    assert Entity.objects.filter(name=long_name.strip()).exists()
+
+    sheets = small_plan()
+    sheets["objetivos"][1][0] = "O" * 51
+    before = database_state()
+    code, output = run_import(write_workbook(tmp_path / "malo.xlsx", sheets), capsys)
+    assert code == 2
+    assert "'objetivos', fila 2, columna 'codigo'" in output.err
+    assert "máximo 50 caracteres" in output.err
+    assert database_state() == before
