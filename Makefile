@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 SAMPLE := samples/gestion_publica_2026-03-31.xlsx
 
-.PHONY: demo test lint pytest-sqlite pytest-postgres postgres lock clean
+.PHONY: demo test lint pytest-sqlite pytest-postgres postgres system-deps lock clean
 
 # uv itself lives apart from the project's environment so that `uv sync` never removes it.
 $(UV):
@@ -46,10 +46,21 @@ postgres:
 	@psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='test'" | grep -q 1 \
 	  || psql -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE test"
 
-pytest-sqlite: $(BIN)/cascada
+# What the suite needs from Debian beyond Python: Pango for WeasyPrint, poppler-utils to read
+# PDFs back (pdftotext, pdffonts).
+system-deps:
+	@missing=""; \
+	  command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	  ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "Instalando:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  fi
+
+pytest-sqlite: $(BIN)/cascada system-deps
 	DATABASE_URL=sqlite:///$(CURDIR)/data/test.sqlite3 $(BIN)/pytest
 
-pytest-postgres: $(BIN)/cascada postgres
+pytest-postgres: $(BIN)/cascada system-deps postgres
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
 test: lint pytest-sqlite pytest-postgres

@@ -79,3 +79,27 @@ def test_unknown_plan_or_cut():
         build_dataset(plan_code="NOPE", cut_date=CUT)
     with pytest.raises(ReportNotFound):
         build_dataset(plan_code="PES-GP-2024-2027", cut_date=date(2026, 6, 30))
+
+
+def test_the_plans_logo_and_semaforo_travel_with_the_dataset(settings, tmp_path):
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from cascada.plans.models import Plan, SemaforoBand
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo", verbosity=0)
+    plan = Plan.objects.get(code="PES-GP-2024-2027")
+    plan.logo.save("escudo.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    default = build_dataset(plan_code=plan.code, cut_date=CUT)
+    assert [b.color for b in default.plan.bands] == ["rojo", "amarillo", "verde", "azul"]
+    SemaforoBand.objects.create(plan=plan, color="rojo", lower=None)
+    SemaforoBand.objects.create(plan=plan, color="verde", lower=Decimal(80))
+    dataset = build_dataset(plan_code=plan.code, cut_date=CUT)
+    assert dataset.plan.logo_path is not None
+    assert dataset.plan.logo_path.startswith(str(tmp_path))
+    assert [(b.color, b.lower) for b in dataset.plan.bands] == [
+        ("rojo", Decimal("-Infinity")),
+        ("verde", Decimal(80)),
+    ]

@@ -21,7 +21,7 @@ from cascada.engine.display import (
     format_date,
     status_label,
 )
-from cascada.engine.model import Accumulation, Alert, GoalKind, Level, Status
+from cascada.engine.model import Accumulation, Alert, Band, GoalKind, Level, Status
 from cascada.engine.progress import IN_CUT_ROLLUP
 from cascada.plans.models import AnnualTarget, Goal, Indicator, Objective, Plan, Weight
 from cascada.tracking.models import (
@@ -30,6 +30,7 @@ from cascada.tracking.models import (
     ObjectiveCutResult,
     PlanCutResult,
 )
+from cascada.tracking.selectors import plan_policy
 
 GOAL_KIND_LABELS: dict[Lang, dict[GoalKind, str]] = {
     "es": {
@@ -150,6 +151,9 @@ class ReportPlan:
     source: str
     cap: Decimal | None
     overexecution_threshold: Decimal
+    bands: tuple[Band, ...]  # the semáforo in force (the plan's own, or the default)
+    logo_path: str | None = None
+    secondary_logo_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -181,7 +185,7 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     if isinstance(value, Decimal):
-        return float(value)
+        return float(value) if value.is_finite() else None  # a band open below: -Infinity
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
@@ -279,6 +283,9 @@ def build_dataset(*, plan_code: str, cut_date: date, lang: Lang = "es") -> Repor
             source=plan.source,
             cap=plan.cap,
             overexecution_threshold=plan.overexecution_threshold,
+            bands=plan_policy(plan).bands,
+            logo_path=plan.logo.path if plan.logo else None,
+            secondary_logo_path=plan.secondary_logo.path if plan.secondary_logo else None,
         ),
         cut=cut.date,
         cut_label=cut_label,

@@ -29,7 +29,7 @@ from cascada.engine.display import (
     format_number,
     format_percent,
 )
-from cascada.engine.model import DEFAULT_BANDS, Band, GoalKind, Status
+from cascada.engine.model import Band, GoalKind, Status
 from cascada.reports import charts
 from cascada.reports.dataset import (
     FormulationRow,
@@ -389,15 +389,7 @@ def _objective_numbers(dataset: ReportDataset) -> dict[str, str]:
 
 
 def _bands(dataset: ReportDataset) -> tuple[Band, ...]:
-    # The dataset does not carry the plan's semáforo bands yet; plans without their own bands
-    # use the default ones (DESIGN §2), with the plan's over-execution threshold.
-    bands = getattr(dataset, "bands", None) or getattr(dataset.plan, "bands", None)
-    if bands:
-        return tuple(bands)
-    threshold = dataset.plan.overexecution_threshold
-    return tuple(
-        Band(b.color, threshold, inclusive=False) if b.color == "azul" else b for b in DEFAULT_BANDS
-    )
+    return dataset.plan.bands
 
 
 def _bound(value: Decimal, lang: Lang) -> str:
@@ -867,11 +859,7 @@ def _logo_src(path: object) -> str:
 
 
 def _logos(dataset: ReportDataset) -> list[str]:
-    # ReportPlan has no logo yet: a ``logo_path`` / ``secondary_logo_path`` appear when added.
-    paths = (
-        getattr(dataset.plan, "logo_path", None),
-        getattr(dataset.plan, "secondary_logo_path", None),
-    )
+    paths = (dataset.plan.logo_path, dataset.plan.secondary_logo_path)
     return [src for src in map(_logo_src, paths) if src]
 
 

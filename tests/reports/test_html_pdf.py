@@ -10,11 +10,10 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 import zlib
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -395,8 +394,7 @@ PNG_1PX = bytes.fromhex(
 def test_logo_when_the_dataset_carries_one(seed, tmp_path):
     logo = tmp_path / "logo.png"
     logo.write_bytes(PNG_1PX)
-    plan = SimpleNamespace(**{**asdict(seed.plan), "logo_path": str(logo)})
-    page = render_html(replace(seed, plan=plan))
+    page = render_html(replace(seed, plan=replace(seed.plan, logo_path=str(logo))))
     assert '<img src="data:image/png;base64,' in page
     assert 'alt="Secretaría General de la Alcaldía Mayor de Bogotá, D.C."' in page
     assert "<img" not in render_html(seed)  # no logo: a clean neutral header
