@@ -24,6 +24,8 @@ from cascada.tracking.models import CutTarget, ProgressReport
 
 def plan_policy(plan: Plan, bands: list[SemaforoBand] | None = None) -> Policy:
     rows = list(plan.bands.all()) if bands is None else bands
+    # From the lowest band up; a band with no lower bound first (databases sort NULL apart).
+    rows.sort(key=lambda b: (b.lower is not None, b.lower or 0))
     return Policy(
         cap=plan.cap,
         overexecution_threshold=plan.overexecution_threshold,
