@@ -234,7 +234,10 @@ def test_a_valid_workbook_is_previewed_without_writing_anything(staff, tmp_path,
 
 
 def test_confirming_imports_the_previewed_file_as_the_user(staff, tmp_path):
-    preview = upload(staff, xlsx(tmp_path))
+    file = xlsx(tmp_path)
+    content = file.read()
+    file.seek(0)
+    preview = upload(staff, file)
     response = staff.post(CONFIRM, {"archivo": confirm_field(preview)}, follow=True)
     assert response.redirect_chain == [(RESULT, 302)]
     text = text_of(response)
@@ -249,7 +252,7 @@ def test_confirming_imports_the_previewed_file_as_the_user(staff, tmp_path):
     assert event.actor_label == "planeacion"
     assert event.after is not None
     assert event.after["archivo"] == "mi plan.xlsx"
-    assert event.after["sha256"] == hashlib.sha256(xlsx(tmp_path).read()).hexdigest()
+    assert event.after["sha256"] == hashlib.sha256(content).hexdigest()  # the very bytes sent
     assert stored_files() == []  # the temporary file is deleted
     assert PENDING not in staff.session
     # Confirming again (a double click, the back button) imports nothing more.
