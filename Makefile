@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 SAMPLE := samples/gestion_publica_2026-03-31.xlsx
 
-.PHONY: demo test lint pytest-sqlite pytest-postgres postgres system-deps lock clean
+.PHONY: demo worker test lint pytest-sqlite pytest-postgres postgres system-deps lock clean
 
 # uv itself lives apart from the project's environment so that `uv sync` never removes it.
 $(UV):
@@ -29,7 +29,14 @@ demo: $(BIN)/cascada
 	$(BIN)/cascada migrate --noinput -v 0
 	$(BIN)/cascada demo
 	@echo "cascada: http://127.0.0.1:8000  (Ctrl-C para detener)"
-	$(BIN)/cascada runserver 127.0.0.1:8000
+	@# The worker renders the reports of large plans in the background; it stops with the server.
+	$(BIN)/cascada db_worker >data/worker.log 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/cascada runserver 127.0.0.1:8000
+
+# The background worker alone (production runs it as a service next to the app servers).
+worker: $(BIN)/cascada
+	$(BIN)/cascada db_worker
 
 lint: $(BIN)/cascada
 	$(BIN)/ruff check .

@@ -4,9 +4,11 @@ SQLite in ``data/`` by default; set ``DATABASE_URL=postgres://…`` for PostgreS
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("CASCADA_DATA_DIR", BASE_DIR / "data"))
@@ -16,9 +18,24 @@ def _env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+# CASCADA_ENV=production: a real deployment behind HTTPS (see "Security" at the end). Anything
+# else is development: `make demo` on http://127.0.0.1:8000, DEBUG off, no HTTPS.
+CASCADA_ENV = os.environ.get("CASCADA_ENV", "development").strip().lower()
+PRODUCTION = CASCADA_ENV == "production"
+
 DEBUG = _env_bool("DEBUG", False)
-# A development-only key; production sets SECRET_KEY (``cascada check --deploy`` flags the default).
-SECRET_KEY = os.environ.get("SECRET_KEY", "cascada-dev-key-not-for-production")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("CASCADA_ENV=production no admite DEBUG=true.")
+if PRODUCTION:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured(
+            "CASCADA_ENV=production requiere SECRET_KEY en el entorno: una clave aleatoria de "
+            "al menos 50 caracteres, p. ej. python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'."
+        )
+else:  # a development-only key
+    SECRET_KEY = os.environ.get("SECRET_KEY", "cascada-dev-key-not-for-production")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -28,7 +45,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # login throttling
+    "django_tasks",
+    "django_tasks_db",
     "cascada.plans",
+    "cascada.accounts",
     "cascada.tracking",
     "cascada.imports",
     "cascada.reports",
@@ -46,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns lockouts into a page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -74,6 +96,43 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Authentication. Roles are data (cascada.accounts: Membership), read by accounts/policy.py.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Older hashes still verify, and are rehashed with Argon2 at the next login.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:plan_list"
+LOGOUT_REDIRECT_URL = "web:plan_list"
+
+# django-axes: five failed logins for one username from one address lock that pair out for
+# 30 minutes (a Spanish page, HTTP 429); a successful login clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Reverse proxies in front of the app (each appends to X-Forwarded-For and sets
+# X-Forwarded-Proto); 0 = none, the client is REMOTE_ADDR.
+CASCADA_PROXIES = int(os.environ.get("CASCADA_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "cascada.accounts.security.client_ip"
+
 LANGUAGE_CODE = "es-co"
 LANGUAGES = [("es", "Español"), ("en", "English")]
 TIME_ZONE = "America/Bogota"
@@ -82,7 +141,14 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 MEDIA_URL = "media/"
-MEDIA_ROOT = DATA_DIR / "media"  # uploaded logos
+MEDIA_ROOT = DATA_DIR / "media"  # uploaded logos; reports rendered in the background (reports/)
+
+# Background work (django-tasks): the queue lives in the database; `cascada db_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Plans with more indicators than this get their report rendered in the background (web).
+CASCADA_REPORT_SYNC_MAX_INDICATORS = int(
+    os.environ.get("CASCADA_REPORT_SYNC_MAX_INDICATORS", "100")
+)
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -90,3 +156,23 @@ STATIC_ROOT = DATA_DIR / "static"
 # collectstatic step (the demo and the tests); production may collectstatic as usual.
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
+
+# Security. Served over HTTPS in production (or with CASCADA_HTTPS=true and DEBUG off): cookies
+# only over HTTPS, HTTP redirected to HTTPS, HSTS. Development serves plain HTTP.
+HTTPS = PRODUCTION or (not DEBUG and _env_bool("CASCADA_HTTPS", False))
+SECURE_SSL_REDIRECT = HTTPS and _env_bool("SECURE_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = HTTPS and _env_bool("SECURE_HSTS_PRELOAD", True)
+if CASCADA_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# e.g. CSRF_TRUSTED_ORIGINS=https://cascada.example.gov.co (comma-separated)
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]

@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("cuenta/", include("cascada.accounts.urls")),
     path("importar/", include("cascada.imports.urls")),
     path("", include("cascada.web.urls")),
 ]

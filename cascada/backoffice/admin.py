@@ -3,14 +3,19 @@ are audited and recompute the plan's open cuts (``audited.py``)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
+
+from cascada.accounts import policy
+from cascada.accounts.models import Membership, Role
 from cascada.backoffice.audited import AuditedAdmin, AuditedInline, ReadOnlyAdmin
 from cascada.plans.models import (
     AnnualTarget,
     DevelopmentPlan,
     Entity,
-    EntityMember,
     Goal,
     Indicator,
     Objective,
@@ -28,6 +33,7 @@ from cascada.tracking.models import (
     PlanCutResult,
     ProgressReport,
 )
+from cascada.tracking.roles import grant_role
 
 admin.site.site_header = "cascada · administración"
 admin.site.site_title = "cascada"
@@ -51,10 +57,12 @@ class EntityAdmin(AuditedAdmin):
     search_fields = ["name"]
 
 
-@admin.register(EntityMember)
-class EntityMemberAdmin(AuditedAdmin):
-    list_display = ["user", "entity"]
-    autocomplete_fields = ["entity"]
+@admin.register(Membership)
+class MembershipAdmin(AuditedAdmin):
+    list_display = ["user", "plan", "role", "entity"]
+    list_filter = ["plan", "role"]
+    search_fields = ["user__username", "plan__code", "entity__name"]
+    autocomplete_fields = ["plan", "entity"]
     raw_id_fields = ["user"]
 
 
@@ -81,6 +89,19 @@ class PlanAdmin(AuditedAdmin):
         ),
         ("Identidad de los informes", {"fields": ["logo", "secondary_logo"]}),
     ]
+
+    def save_model(self, request: HttpRequest, obj: Plan, form: Any, change: bool) -> None:
+        """Whoever creates a plan (without being a superuser) administers it."""
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if not change and not policy.is_superuser(request.user):
+                grant_role(
+                    user=request.user,  # type: ignore[arg-type]
+                    plan=obj,
+                    role=Role.ADMINISTRADOR,
+                    actor=request.user,
+                    reason="Creó el plan en la administración.",
+                )
 
 
 @admin.register(Objective)

@@ -5,7 +5,9 @@ returns for a file, and ``write_workbook(workbook, path)`` writes any ``PlanWork
 template v1 ``.xlsx`` through the one sheet writer of ``template_writer`` (same sheets, headers,
 styles, dropdowns and instructions as ``cascada template``). Together they round-trip:
 ``read_template(path)`` of the written file equals the workbook written, and importing it back
-changes nothing.
+changes nothing. ``add_plan_sheets(book, workbook)`` adds the same sheets (without the
+instructions) to an openpyxl workbook being built, which is how the report's ``.xlsx`` carries
+the plan so that it can be imported.
 
 What is written, and the choices where DESIGN is silent:
 
@@ -36,6 +38,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from openpyxl import Workbook
+
 from cascada.engine.model import GoalKind, IndicatorSpec, Level, Policy
 from cascada.imports.template_v1 import (
     GoalRow,
@@ -44,11 +48,11 @@ from cascada.imports.template_v1 import (
     PlanInfo,
     PlanWorkbook,
 )
-from cascada.imports.template_writer import Row, write_template
+from cascada.imports.template_writer import Row, add_template_sheets, write_template
 from cascada.plans.models import Goal, Indicator, Objective, Plan
 from cascada.tracking.selectors import plan_spec
 
-__all__ = ["export_plan", "plan_workbook", "write_workbook"]
+__all__ = ["add_plan_sheets", "export_plan", "plan_workbook", "template_rows", "write_workbook"]
 
 
 def plan_workbook(plan: Plan) -> PlanWorkbook:
@@ -113,6 +117,20 @@ def export_plan(*, code: str, path: Path) -> PlanWorkbook:
 
 def write_workbook(workbook: PlanWorkbook, path: Path) -> None:
     """Write ``workbook`` to ``path`` (overwriting it) as a template v1 ``.xlsx``."""
+    plan, sheets = template_rows(workbook)
+    write_template(path, plan=plan, sheets=sheets)
+
+
+def add_plan_sheets(book: Workbook, workbook: PlanWorkbook) -> None:
+    """Add ``workbook`` as the template v1 sheets (without the instructions) to the openpyxl
+    ``book``, after its sheets: what the report's ``.xlsx`` carries so it can be imported."""
+    plan, sheets = template_rows(workbook)
+    add_template_sheets(book, plan=plan, sheets=sheets)
+
+
+def template_rows(workbook: PlanWorkbook) -> tuple[dict[str, object], dict[str, list[Row]]]:
+    """The ``plan`` sheet's campos and the other sheets' rows of ``workbook``, in template
+    column order, as ``write_template`` takes them."""
     info, spec = workbook.info, workbook.spec
     plan: dict[str, object] = {
         "codigo": info.code,
@@ -160,7 +178,7 @@ def write_workbook(workbook: PlanWorkbook, path: Path) -> None:
     weights = list(_weight_rows(workbook))
     if weights:
         sheets["ponderaciones"] = weights
-    write_template(path, plan=plan, sheets=sheets)
+    return plan, sheets
 
 
 def _progress_rows(indicators: list[IndicatorSpec]) -> Iterator[Row]:

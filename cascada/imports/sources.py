@@ -345,6 +345,11 @@ def _csv_name(names: Iterable[str], sheet: str) -> str | None:
     return None
 
 
+# The longest cell a CSV may hold (csv's default limit): far above any real analysis (the
+# hostile-input checks use 100 KB), and what an unclosed quote soon runs past.
+CSV_FIELD_LIMIT = 131_072
+
+
 def _read_csv_bytes(data: bytes, schema: Sheet, issues: list[TemplateIssue]) -> RawSheet | None:
     try:
         text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
@@ -359,6 +364,10 @@ def _read_csv_bytes(data: bytes, schema: Sheet, issues: list[TemplateIssue]) -> 
         sheet = RawSheet(schema.name, header)
         positions = _positions(header, schema)
         for number, cells in enumerate(reader, start=2):
+            if any(len(cell) > CSV_FIELD_LIMIT for cell in cells):
+                # csv's own limit is process-wide and other libraries raise it (frictionless
+                # does), so the bound is checked here too.
+                raise csv.Error("campo demasiado largo")
             values: dict[str, object] = {
                 name: cells[index]
                 for name, index in positions

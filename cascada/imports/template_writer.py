@@ -152,19 +152,33 @@ def write_template(
     sheet with every campo (its value from ``plan``, blank when absent), then each other sheet
     named in ``sheets``, in template order, with its rows (one value per template column, in
     the column order; ``None`` is a blank cell). Values are written by ``put_value``."""
-    unknown = set(plan) - {campo.name for campo in PLAN_CAMPOS}
-    if unknown:
-        raise ValueError(f"Campos desconocidos: {sorted(unknown)}")
+    _check_campos(plan)
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])  # the default "Sheet"
     _write_instructions(workbook.create_sheet(INSTRUCTIONS_SHEET))
+    add_template_sheets(workbook, plan=plan, sheets=sheets)
+    workbook.save(path)
+
+
+def add_template_sheets(
+    workbook: Workbook, *, plan: Mapping[str, object], sheets: Mapping[str, Iterable[Row]]
+) -> None:
+    """Add the template v1 sheets to an existing ``workbook`` (after its sheets), as
+    ``write_template`` writes them, without the instructions: the ``plan`` sheet, then each
+    sheet named in ``sheets`` (the report's workbook carries the plan this way)."""
+    _check_campos(plan)
     for sheet in SHEETS:
         if sheet.name == "plan":
             rows: Iterable[Row] = [(campo.name, plan.get(campo.name)) for campo in PLAN_CAMPOS]
             _add_plan_help(write_sheet(workbook, sheet, rows))
         elif sheet.name in sheets:
             write_sheet(workbook, sheet, sheets[sheet.name])
-    workbook.save(path)
+
+
+def _check_campos(plan: Mapping[str, object]) -> None:
+    unknown = set(plan) - {campo.name for campo in PLAN_CAMPOS}
+    if unknown:
+        raise ValueError(f"Campos desconocidos: {sorted(unknown)}")
 
 
 def write_sheet(workbook: Workbook, sheet: Sheet, rows: Iterable[Row]) -> Worksheet:

@@ -1,7 +1,11 @@
 """Importing a template v1 file from the browser, with a preview (issue 4).
 
-Staff only for now (the roles issue will refine it). The flow, each step a thin view over
-``uploads``, ``read_template`` and ``import_workbook``:
+Who may import is ``cascada.accounts.policy``: the import pages are for whoever administers
+some plan (or is a superuser); a file is applied only by the administrators of the plan it
+names, or, for a new plan code, by whoever may create plans (``can_import_plan``), checked at
+the preview and again at the confirmation. Anonymous users are sent to the sign-in page;
+anyone else gets 403. Whoever creates a plan this way becomes its administrator. The flow, each
+step a thin view over ``uploads``, ``read_template`` and ``import_workbook``:
 
 1. ``upload``: a form takes an ``.xlsx`` or ``.zip`` of at most ``CASCADA_IMPORT_MAX_BYTES``
    (20 MB by default; a larger file is dropped while it streams in, never stored). The file is
@@ -41,11 +45,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
+from cascada.accounts import policy
+from cascada.accounts.models import Role
 from cascada.imports import uploads
 from cascada.imports.issues import TemplateIssue
 from cascada.imports.services import ImportRefused, ImportSummary, import_workbook
 from cascada.imports.template_v1 import PlanWorkbook, TemplateError, read_template
 from cascada.imports.template_writer import write_empty_template
+from cascada.plans.models import Plan
+from cascada.tracking.roles import grant_role
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 PENDING = "cascada_import_pending"
@@ -60,18 +68,40 @@ def max_bytes() -> int:
     return int(getattr(settings, "CASCADA_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def staff_required(view: View) -> View:
-    """Anonymous users go to the admin login; signed-in users who are not staff get 403."""
+def importer_required(view: View) -> View:
+    """Anonymous users go to the sign-in page; users who may not import get 403."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not request.user.is_staff:
+            return redirect_to_login(request.get_full_path())
+        if not policy.can_import(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return cast(View, wrapped)
+
+
+def _may_apply(
+    request: HttpRequest, workbook: PlanWorkbook, pending: Pending
+) -> HttpResponse | None:
+    """``None`` if the user may import this file's plan; otherwise the refusal (403), with the
+    file dropped."""
+    if policy.can_import_plan(request.user, workbook.info.code):
+        return None
+    _drop_pending(request)
+    exists = Plan.objects.filter(code=workbook.info.code).exists()
+    message = (
+        _("Usted no administra el plan «%(code)s»: solo sus administradores pueden importarlo.")
+        if exists
+        else _("Usted no puede crear planes nuevos, como «%(code)s».")
+    ) % {"code": workbook.info.code}
+    return render(
+        request,
+        "imports/forbidden.html",
+        {"file_name": pending.name, "message": message},
+        status=403,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,7 +166,7 @@ class _SizeLimit(FileUploadHandler):
 
 
 @csrf_exempt  # the CSRF check runs in ``_upload``, after the size limit is in place
-@staff_required
+@importer_required
 def upload(request: HttpRequest) -> HttpResponse:
     limit = _SizeLimit(request, max_bytes())
     if request.method == "POST":  # before anything reads the body
@@ -196,7 +226,7 @@ def _upload_page(request: HttpRequest, *, error: str = "", status: int = 200) ->
 
 
 @require_safe
-@staff_required
+@importer_required
 def preview(request: HttpRequest) -> HttpResponse:
     pending = Pending.load(request)
     if pending is None:
@@ -209,6 +239,9 @@ def preview(request: HttpRequest) -> HttpResponse:
     workbook = _read(request, path, pending)
     if isinstance(workbook, HttpResponse):
         return workbook
+    refusal = _may_apply(request, workbook, pending)
+    if refusal is not None:
+        return refusal
     try:
         summary = import_workbook(workbook=workbook, dry_run=True)
     except ImportRefused as refused:
@@ -222,7 +255,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@importer_required
 def confirm(request: HttpRequest) -> HttpResponse:
     pending = Pending.load(request)
     if pending is None or not pending.preview or request.POST.get("archivo") != pending.file:
@@ -235,6 +268,9 @@ def confirm(request: HttpRequest) -> HttpResponse:
     workbook = _read(request, path, pending)
     if isinstance(workbook, HttpResponse):
         return workbook
+    refusal = _may_apply(request, workbook, pending)  # again: the plan may exist by now
+    if refusal is not None:
+        return refusal
     try:
         with transaction.atomic():
             summary = import_workbook(
@@ -242,6 +278,14 @@ def confirm(request: HttpRequest) -> HttpResponse:
             )
             if changes_digest(summary) != pending.preview:
                 raise _Outdated(summary)
+            if summary.created and not policy.is_superuser(request.user):
+                grant_role(
+                    user=request.user,  # type: ignore[arg-type]
+                    plan=Plan.objects.get(code=summary.plan_code),
+                    role=Role.ADMINISTRADOR,
+                    actor=request.user,
+                    reason=f"Creó el plan al importar «{pending.name}».",
+                )
     except _Outdated as outdated:
         Pending(**{**vars(pending), "preview": changes_digest(outdated.summary)}).save(request)
         return _preview_page(request, pending, workbook, outdated.summary, outdated=True)
@@ -268,14 +312,14 @@ class _Outdated(Exception):
 
 
 @require_POST
-@staff_required
+@importer_required
 def cancel(request: HttpRequest) -> HttpResponse:
     _drop_pending(request)
     return render(request, "imports/cancelled.html")
 
 
 @require_safe
-@staff_required
+@importer_required
 def result(request: HttpRequest) -> HttpResponse:
     data = request.session.get(RESULT)
     if not isinstance(data, dict):
@@ -298,7 +342,7 @@ def result(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@staff_required
+@importer_required
 def template_file(request: HttpRequest) -> HttpResponse:
     """The empty template v1, to fill in (the same file as ``cascada template``)."""
     with tempfile.TemporaryDirectory() as folder:

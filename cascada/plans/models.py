@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -62,27 +61,6 @@ class Entity(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class EntityMember(models.Model):
-    """A user who works for an entity (reports its indicators, in the workflow)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        models.CASCADE,
-        related_name="membership",
-        verbose_name=_("usuario"),
-    )
-    entity = models.ForeignKey(
-        Entity, models.PROTECT, related_name="members", verbose_name=_("entidad")
-    )
-
-    class Meta:
-        verbose_name = _("miembro de entidad")
-        verbose_name_plural = _("miembros de entidades")
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.entity}"
 
 
 class Plan(models.Model):

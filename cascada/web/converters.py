@@ -15,3 +15,16 @@ class IsoDateConverter:
 
     def to_url(self, value: date | str) -> str:
         return value.isoformat() if isinstance(value, date) else value
+
+
+class ReportFormatConverter:
+    """``pdf``, ``pptx``, ``xlsx``, ``html`` or ``json``: the formats of the report; any other
+    extension does not match (404)."""
+
+    regex = "pdf|pptx|xlsx|html|json"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, OuterRef, Subquery
 from django.utils.functional import Promise
@@ -21,6 +22,7 @@ from cascada.engine.model import Accumulation, Alert, Band, GoalKind, Status
 from cascada.engine.progress import IN_CUT_ROLLUP
 from cascada.plans.models import AnnualTarget as AnnualTargetRow
 from cascada.plans.models import Goal, Indicator, Plan, SemaforoBand
+from cascada.reports.models import ReportJob
 from cascada.tracking.models import (
     Cut,
     CutState,
@@ -707,6 +709,40 @@ def indicator_page(
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# /planes/<code>/cortes/<date>/informe.<fmt> — the report of a cut
+
+
+@dataclass(frozen=True)
+class ReportTarget:
+    plan: Plan
+    cut: CutRef
+    indicators: int  # the plan's size, which decides between rendering now or in the background
+
+
+def report_target(*, plan_code: str, day: date, include_drafts: bool) -> ReportTarget | None:
+    """The plan and visible cut whose report is asked for, when the cut has results to report.
+    Four queries."""
+    plan = _plan(plan_code)
+    if plan is None:
+        return None
+    cut = _visible_cut(plan, day, include_drafts)
+    if cut is None or not PlanCutResult.objects.filter(cut__plan=plan, cut__date=day).exists():
+        return None
+    return ReportTarget(plan=plan, cut=cut, indicators=Indicator.objects.filter(plan=plan).count())
+
+
+def report_job(*, job_id: UUID, include_drafts: bool) -> ReportJob | None:
+    """A background report job, if the visitor may see it: a job rendered for staff (drafts
+    included) to staff only; a public one while its cut is still published. Two queries."""
+    job = ReportJob.objects.select_related("plan").filter(pk=job_id).first()
+    if job is None or include_drafts:
+        return job
+    if job.include_drafts or _visible_cut(job.plan, job.cut_date, include_drafts) is None:
+        return None
+    return job
+
+
 __all__ = [
     "CutPage",
     "CutRef",
@@ -714,9 +750,12 @@ __all__ = [
     "IndicatorPage",
     "ObjectivePage",
     "PlanRow",
+    "ReportTarget",
     "cut_page",
     "indicator_page",
     "objective_page",
     "plan_rows",
+    "report_job",
+    "report_target",
     "visible_states",
 ]

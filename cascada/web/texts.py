@@ -6,6 +6,8 @@ Spanish msgids (translated to English in ``locale/en``). Status and alert labels
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -112,3 +114,22 @@ EXCLUDED_FOUR_YEAR = _("Sin meta del cuatrienio mayor que 0: sale del avance del
 EXCLUDED_NOT_IN_FORCE = _("Sin meta en la vigencia: no está vigente y sale de todos los cálculos.")
 EXCLUDED_OBJECTIVE = _("Sin indicadores incluidos: el objetivo no tiene cifra y sale del cálculo.")
 EXCLUDED_ZERO_WEIGHT = _("Todos los pesos de los incluidos son 0: no hay promedio que calcular.")
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """A format of the downloadable report, as the cut page offers it."""
+
+    code: str  # the file extension: pdf, pptx, xlsx, html, json
+    label: Promise
+    description: Promise
+
+
+REPORT_FORMATS: tuple[ReportFormat, ...] = (
+    ReportFormat("pdf", _("PDF"), _("el informe completo, listo para enviar")),
+    ReportFormat("pptx", _("PowerPoint"), _("presentación editable, con gráficos nativos")),
+    ReportFormat("xlsx", _("Excel"), _("cifras de objetivos e indicadores y datos del plan")),
+    ReportFormat("html", _("HTML para imprimir"), _("se abre en el navegador")),
+    ReportFormat("json", _("JSON"), _("los datos del informe, para otros sistemas")),
+)
+REPORT_FORMAT_LABELS: dict[str, Promise] = {f.code: f.label for f in REPORT_FORMATS}

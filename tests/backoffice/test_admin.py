@@ -29,13 +29,13 @@ def demo():
 
 
 def test_every_cascada_model_is_registered():
-    for app in ("plans", "tracking"):
+    for app in ("plans", "tracking", "accounts"):
         for model in apps.get_app_config(app).get_models():
             assert admin.site.is_registered(model), model
 
 
 def test_every_changelist_and_change_page_renders_in_spanish(staff, demo):
-    for app in ("plans", "tracking"):
+    for app in ("plans", "tracking", "accounts"):
         for model in apps.get_app_config(app).get_models():
             url = reverse(f"admin:{app}_{model._meta.model_name}_changelist")
             response = staff.get(url)

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def database_state():
     """Every row of every cascada table, to prove that nothing changed."""
     state = {}
-    for app in ("plans", "tracking", "auth"):
+    for app in ("plans", "tracking", "accounts", "auth"):
         for model in apps.get_app_config(app).get_models():
             state[model._meta.label] = sorted(map(repr, model._default_manager.values_list()))
     return state

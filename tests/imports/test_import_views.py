@@ -1,4 +1,5 @@
-"""The import from the browser (issue 4): upload, errors or a preview, confirmation by staff."""
+"""The import from the browser (issue 4): upload, errors or a preview, confirmation by the
+plan's administrators (issue 6; every role is in tests/accounts/test_authorization_matrix.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 
+from cascada.accounts.models import Membership, Role
 from cascada.engine.model import Progress
 from cascada.imports import uploads
 from cascada.imports.export import write_workbook as write_plan
@@ -45,7 +47,10 @@ def data_dir(settings, tmp_path):
 
 @pytest.fixture
 def staff(client: Client) -> Client:
-    user = get_user_model().objects.create_user("planeacion", password="x", is_staff=True)
+    """The planning office: a superuser, who may import any plan, new or not."""
+    user = get_user_model().objects.create_user(
+        "planeacion", password="x", is_staff=True, is_superuser=True
+    )
     client.force_login(user)
     return client
 
@@ -94,13 +99,14 @@ def test_anonymous_users_are_sent_to_the_login_and_nothing_is_written(client, tm
         data = {"archivo": xlsx(tmp_path)} if (method, url) == ("post", UPLOAD) else {}
         response = getattr(client, method)(url, data)
         assert response.status_code == 302, url
-        assert response["Location"].startswith("/admin/login/?next=/importar/"), url
+        assert response["Location"].startswith("/cuenta/ingresar/?next=/importar/"), url
     assert stored_files() == []
     assert database_state() == before
 
 
-def test_signed_in_users_who_are_not_staff_get_403_and_nothing_is_written(client, tmp_path):
-    user = get_user_model().objects.create_user("entidad", password="x")
+@pytest.mark.parametrize("is_staff", [False, True], ids=["user", "staff-without-role"])
+def test_users_who_administer_no_plan_get_403_and_nothing_is_written(client, tmp_path, is_staff):
+    user = get_user_model().objects.create_user("entidad", password="x", is_staff=is_staff)
     client.force_login(user)
     before = database_state()
     for method, url in [
@@ -110,11 +116,85 @@ def test_signed_in_users_who_are_not_staff_get_403_and_nothing_is_written(client
         ("post", CONFIRM),
         ("post", CANCEL),
         ("get", RESULT),
+        ("get", "/importar/plantilla.xlsx"),
     ]:
         data = {"archivo": xlsx(tmp_path)} if (method, url) == ("post", UPLOAD) else {}
         assert getattr(client, method)(url, data).status_code == 403, url
     assert stored_files() == []
     assert database_state() == before
+
+
+def administrator_of(client: Client, code: str, username: str = "oficina") -> Client:
+    plan = Plan.objects.get(code=code)
+    user = get_user_model().objects.create_user(username, password="x")
+    Membership.objects.create(user=user, plan=plan, role=Role.ADMINISTRADOR)
+    client.force_login(user)
+    return client
+
+
+def test_a_plan_administrator_imports_their_plan(client, tmp_path):
+    import_workbook(workbook=read_template(write_workbook(tmp_path / "a.xlsx", small_plan())))
+    admin = administrator_of(client, "PM-2024")
+    sheets = small_plan()
+    sheets["objetivos"][1][1] = "Segundo objetivo, renombrado"
+    preview = upload(admin, xlsx(tmp_path, sheets))
+    assert preview.status_code == 200
+    response = admin.post(CONFIRM, {"archivo": confirm_field(preview)})
+    assert response.status_code == 302
+    assert Objective.objects.get(code="B").name == "Segundo objetivo, renombrado"
+
+
+def test_the_administrator_of_another_plan_cannot_import_this_one(client, tmp_path):
+    import_workbook(workbook=read_template(write_workbook(tmp_path / "a.xlsx", small_plan())))
+    other = replace_plan_code(small_plan(), "OTRO-2024")
+    import_workbook(workbook=read_template(write_workbook(tmp_path / "b.xlsx", other)))
+    admin = administrator_of(client, "OTRO-2024")
+    sheets = small_plan()
+    sheets["objetivos"][1][1] = "Cambio ajeno"
+    before = database_state()
+    response = upload(admin, xlsx(tmp_path, sheets))
+    assert response.redirect_chain == [(PREVIEW, 302)]
+    assert response.status_code == 403
+    text = text_of(response)
+    assert "Usted no administra el plan «PM-2024»" in text
+    assert stored_files() == []  # dropped
+    assert PENDING not in admin.session
+    assert database_state() == before
+
+
+def test_creating_a_plan_makes_its_creator_its_administrator(client, tmp_path):
+    other = replace_plan_code(small_plan(), "OTRO-2024")
+    import_workbook(workbook=read_template(write_workbook(tmp_path / "b.xlsx", other)))
+    admin = administrator_of(client, "OTRO-2024")
+    preview = upload(admin, xlsx(tmp_path))
+    response = admin.post(CONFIRM, {"archivo": confirm_field(preview)})
+    assert response.status_code == 302
+    plan = Plan.objects.get(code="PM-2024")
+    assert Membership.objects.filter(
+        user__username="oficina", plan=plan, role=Role.ADMINISTRADOR
+    ).exists()
+    event = AuditEvent.objects.get(plan=plan, action="rol:asignar")
+    assert event.actor_label == "oficina"
+    assert event.after == {
+        "usuario": "oficina",
+        "plan": "PM-2024",
+        "rol": "administrador",
+        "entidad": None,
+        "staff": False,
+    }
+
+
+def test_a_user_without_the_administrator_role_cannot_create_a_plan(client, tmp_path):
+    import_workbook(workbook=read_template(write_workbook(tmp_path / "a.xlsx", small_plan())))
+    user = get_user_model().objects.create_user("revisora", password="x", is_staff=True)
+    Membership.objects.create(user=user, plan=Plan.objects.get(code="PM-2024"), role=Role.REVISOR)
+    client.force_login(user)
+    assert client.get(UPLOAD).status_code == 403
+
+
+def replace_plan_code(sheets, code):
+    sheets["plan"] = [row if row[0] != "codigo" else ["codigo", code] for row in sheets["plan"]]
+    return sheets
 
 
 def test_the_upload_form_is_accessible(staff):
