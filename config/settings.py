@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "cascada.reports",
     "cascada.backoffice",
     "cascada.web",
+    "cascada.api",
+    "cascada.opendata",
+    "ninja",  # django-ninja renders /api/docs with its bundled Swagger UI files, not a CDN
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,279 @@
+"""Entering a progress report (DESIGN §1, §5): an entity's executed value at a cut, its
+qualitative analysis and its evidence links, with optimistic locking and an audit row.
+
+One service for every way in (the API now, the web forms of the workflow issue later), so the
+rules are the same everywhere:
+
+* the cut must be open (``abierto``): a cut under review belongs to the planning office and a
+  published one is frozen (a correction is a new edition, DESIGN §5);
+* ``version`` is the version of the report the client last read (0 when there was no report):
+  a different current version is a conflict, never a silent overwrite;
+* the executed value arrives parsed (callers read text with the import's one number rule,
+  ``cascada.imports.numbers``, which lives in a layer above this one) and must fit what the
+  database stores (18 integer digits, 6 decimals);
+* bad input changes nothing and every problem is reported, by field, in Spanish;
+* the change, its audit row and the recomputed results of the cut are one transaction.
+
+Who may report is ``cascada.accounts.policy.can_report``; callers check it, as with roles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from cascada.plans.models import AMOUNT_DIGITS, AMOUNT_PLACES, Indicator
+from cascada.tracking import audit
+from cascada.tracking.models import Cut, CutState, ProgressReport
+from cascada.tracking.services import recompute_cut
+
+REPORTABLE_STATES = frozenset({CutState.ABIERTO.value})
+MAX_ANALYSIS = 20_000  # characters
+MAX_LINKS = 20
+MAX_LINK = 2_000  # characters
+INTEGER_DIGITS = AMOUNT_DIGITS - AMOUNT_PLACES
+
+# Control characters other than tab and line breaks, and lone surrogates (JSON can carry
+# "\\ud800"): PostgreSQL cannot store NUL nor encode a surrogate, and none of them belongs in an
+# analysis or a link (nor can an .xlsx hold them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_LINK = URLValidator(schemes=["http", "https"])
+
+
+class ReportRefused(Exception):
+    """The report cannot be saved as asked; ``message`` says why, in Spanish."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class CutNotOpen(ReportRefused):
+    """The cut is under review or published."""
+
+
+class VersionConflict(ReportRefused):
+    """Someone saved the report since the client read it; ``current`` is what is there now."""
+
+    def __init__(self, message: str, current: ReportState) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+class InvalidReport(ReportRefused):
+    """Input that breaks a rule; ``errors`` maps a field ("ejecutado", "evidencias.2") to its
+    message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("Los datos del reporte no son válidos.")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ReportState:
+    """A report as stored (``version`` 0: nothing reported yet)."""
+
+    version: int
+    executed: Decimal | None
+    analysis: str
+    evidence: tuple[str, ...]
+    reported_at: datetime | None
+    reported_by: str
+
+    def as_audit(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "ejecutado": None if self.executed is None else _plain(self.executed),
+            "analisis": self.analysis,
+            "evidencias": list(self.evidence),
+        }
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """What a client sends, the executed value already read as a number (``None``: blank)."""
+
+    executed: Decimal | None
+    analysis: str = ""
+    evidence: Sequence[object] = field(default_factory=tuple)
+
+
+def _plain(value: Decimal) -> str:
+    """``Decimal('8.000000')`` → ``'8'``; ``Decimal('0.180000')`` → ``'0.18'``."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def state_of(report: ProgressReport | None) -> ReportState:
+    if report is None:
+        return ReportState(0, None, "", (), None, "")
+    by = report.reported_by
+    return ReportState(
+        version=report.version,
+        executed=report.executed,
+        analysis=report.analysis,
+        evidence=tuple(str(link) for link in report.evidence or ()),
+        reported_at=report.reported_at,
+        reported_by=by.get_username() if by is not None else "",
+    )
+
+
+def current_report(*, cut: Cut, indicator: Indicator) -> ReportState:
+    report = (
+        ProgressReport.objects.select_related("reported_by")
+        .filter(cut=cut, indicator=indicator)
+        .first()
+    )
+    return state_of(report)
+
+
+def executed_problem(number: Decimal | None) -> str:
+    """Why ``number`` cannot be stored as an executed value ("" when it can)."""
+    if number is None:
+        return ""
+    if not number.is_finite():
+        return "Se esperaba un número finito."
+    number = number.normalize()
+    if int(number.as_tuple().exponent) < -AMOUNT_PLACES:
+        return f"Admite como máximo {AMOUNT_PLACES} decimales."
+    if number != 0 and number.adjusted() + 1 > INTEGER_DIGITS:
+        return f"Admite como máximo {INTEGER_DIGITS} cifras enteras."
+    return ""
+
+
+def report_problems(data: ReportInput) -> dict[str, str]:
+    """Every problem of ``data``, by field ("ejecutado", "analisis", "evidencias.2")."""
+    errors: dict[str, str] = {}
+    problem = executed_problem(data.executed)
+    if problem:
+        errors["ejecutado"] = problem
+    if not isinstance(data.analysis, str):
+        errors["analisis"] = "Debe ser un texto."
+    elif len(data.analysis.strip()) > MAX_ANALYSIS:
+        errors["analisis"] = f"Admite como máximo {MAX_ANALYSIS:,} caracteres.".replace(",", ".")
+    elif _CONTROL.search(data.analysis):
+        errors["analisis"] = "Contiene caracteres de control no admitidos."
+    if len(data.evidence) > MAX_LINKS:
+        errors["evidencias"] = f"Admite como máximo {MAX_LINKS} enlaces."
+    else:
+        for n, raw in enumerate(data.evidence):
+            problem = _link_problem(raw.strip() if isinstance(raw, str) else None)
+            if problem:
+                errors[f"evidencias.{n}"] = problem
+    return errors
+
+
+def _clean(data: ReportInput) -> tuple[Decimal | None, str, tuple[str, ...]]:
+    errors = report_problems(data)
+    if errors:
+        raise InvalidReport(errors)
+    executed = None if data.executed is None else data.executed.normalize()
+    links = tuple(str(link).strip() for link in data.evidence)
+    return executed, data.analysis.strip(), links
+
+
+def _link_problem(link: str | None) -> str:
+    if link is None:
+        return "Debe ser un texto con un enlace."
+    if not link:
+        return "El enlace está vacío."
+    if _CONTROL.search(link) or any(ch.isspace() for ch in link):
+        return "El enlace contiene espacios o caracteres no admitidos."
+    if len(link) > MAX_LINK:
+        return f"Un enlace admite como máximo {MAX_LINK:,} caracteres.".replace(",", ".")
+    try:
+        _LINK(link)
+    except DjangoValidationError:
+        return "Se esperaba un enlace completo que empiece por https:// o http://."
+    return ""
+
+
+def closed_reason(cut: Cut) -> str:
+    """Why reports of ``cut`` cannot be entered now ("" when they can)."""
+    if cut.state in REPORTABLE_STATES:
+        return ""
+    label = str(CutState(cut.state).label).lower()
+    reason = f"El corte {cut.date.isoformat()} está {label}: solo se reporta en un corte abierto."
+    if cut.state == CutState.PUBLICADO:
+        reason += " Una corrección de un corte publicado es una nueva edición."
+    return reason
+
+
+def save_report(
+    *,
+    cut: Cut,
+    indicator: Indicator,
+    version: int,
+    data: ReportInput,
+    actor: Any,
+    actor_label: str = "",
+    reason: str = "",
+) -> tuple[ReportState, bool]:
+    """Set the executed value, analysis and evidence of ``indicator`` at ``cut``.
+
+    Returns the report as saved and whether anything changed (sending what is already there
+    changes nothing: no new version, no audit row). Raises ``InvalidReport``, ``CutNotOpen``
+    or ``VersionConflict``; nothing is written then.
+    """
+    executed, analysis, evidence = _clean(data)
+    with transaction.atomic():
+        # The cut row is the lock: reports of one cut and its recomputation go one at a time,
+        # and the state cannot change under us.
+        locked = Cut.objects.select_for_update().get(pk=cut.pk)
+        closed = closed_reason(locked)
+        if closed:
+            raise CutNotOpen(closed)
+        report = (
+            ProgressReport.objects.select_for_update(of=("self",))
+            .select_related("reported_by")
+            .filter(cut=locked, indicator=indicator)
+            .first()
+        )
+        before = state_of(report)
+        if version != before.version:
+            raise VersionConflict(
+                f"El reporte cambió desde que se leyó (versión enviada {version}, versión actual "
+                f"{before.version}). Vuelva a leerlo y aplique sus cambios sobre la versión "
+                "actual.",
+                before,
+            )
+        unchanged = (
+            report is not None
+            and before.executed == executed
+            and before.analysis == analysis
+            and before.evidence == evidence
+        )
+        if unchanged:
+            return before, False
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        if report is None:
+            report = ProgressReport(cut=locked, indicator=indicator, version=0)
+        report.executed = executed
+        report.analysis = analysis
+        report.evidence = list(evidence)
+        report.reported_by = user
+        report.reported_at = timezone.now()
+        report.version = before.version + 1
+        report.save()
+        after = state_of(report)
+        audit.record(
+            action="reporte:guardar",
+            actor=actor,
+            actor_label=actor_label,
+            plan=locked.plan,
+            target=f"{ProgressReport._meta.verbose_name}: {locked} · {indicator.code}",
+            before=before.as_audit() if before.version else None,
+            after=after.as_audit(),
+            reason=reason,
+        )
+        recompute_cut(cut=locked)
+        return after, True
