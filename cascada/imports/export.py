@@ -52,13 +52,20 @@ from cascada.imports.template_writer import Row, add_template_sheets, write_temp
 from cascada.plans.models import Goal, Indicator, Objective, Plan
 from cascada.tracking.selectors import plan_spec
 
-__all__ = ["add_plan_sheets", "export_plan", "plan_workbook", "template_rows", "write_workbook"]
+__all__ = [
+    "add_plan_sheets",
+    "export_plan",
+    "plan_info",
+    "plan_workbook",
+    "template_rows",
+    "write_workbook",
+]
 
 
-def plan_workbook(plan: Plan) -> PlanWorkbook:
-    """The plan as ``read_template`` would return it from a template v1 file."""
-    plan = Plan.objects.select_related("sector", "head_entity", "development_plan").get(pk=plan.pk)
-    info = PlanInfo(
+def plan_info(plan: Plan) -> PlanInfo:
+    """The plan's own fields as the ``plan`` sheet holds them (``plan`` with its sector, head
+    entity and development plan selected)."""
+    return PlanInfo(
         code=plan.code,
         name=plan.name,
         sector=plan.sector.name,
@@ -72,6 +79,12 @@ def plan_workbook(plan: Plan) -> PlanWorkbook:
         source=plan.source,
         legal_basis=plan.legal_basis,
     )
+
+
+def plan_workbook(plan: Plan) -> PlanWorkbook:
+    """The plan as ``read_template`` would return it from a template v1 file."""
+    plan = Plan.objects.select_related("sector", "head_entity", "development_plan").get(pk=plan.pk)
+    info = plan_info(plan)
     objectives = tuple(
         ObjectiveRow(code=o.code, name=o.name, order=position)
         for position, o in enumerate(

@@ -23,6 +23,7 @@ from cascada.engine.display import (
 )
 from cascada.engine.model import Accumulation, Alert, Band, GoalKind, Level, Status
 from cascada.engine.progress import IN_CUT_ROLLUP
+from cascada.imports.export import plan_info
 from cascada.plans.models import AnnualTarget, Goal, Indicator, Objective, Plan, Weight
 from cascada.tracking.models import (
     Cut,
@@ -269,18 +270,7 @@ def build_dataset(*, plan_code: str, cut_date: date, lang: Lang = "es") -> Repor
     return ReportDataset(
         lang=lang,
         plan=ReportPlan(
-            code=plan.code,
-            name=plan.name,
-            sector=plan.sector.name,
-            head_entity=plan.head_entity.name if plan.head_entity else "",
-            development_plan=plan.development_plan.name if plan.development_plan else "",
-            first_vigencia=plan.first_vigencia,
-            last_vigencia=plan.last_vigencia,
-            mission=plan.mission,
-            vision=plan.vision,
-            adopting_act=plan.adopting_act,
-            legal_basis=plan.legal_basis,
-            source=plan.source,
+            **vars(plan_info(plan)),
             cap=plan.cap,
             overexecution_threshold=plan.overexecution_threshold,
             bands=plan_policy(plan).bands,
