@@ -10,5 +10,6 @@ urlpatterns = [
     path("importar/", include("cascada.imports.urls")),
     path("api/", api.urls),
     path("datos/", include("cascada.opendata.urls")),
+    path("gestion/", include("cascada.workflow.urls")),
     path("", include("cascada.web.urls")),
 ]

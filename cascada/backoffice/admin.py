@@ -25,13 +25,18 @@ from cascada.plans.models import (
     Weight,
 )
 from cascada.tracking.models import (
+    AlertOverride,
     AuditEvent,
     Cut,
+    CutEdition,
     CutTarget,
+    FormulationChange,
     IndicatorCutResult,
     ObjectiveCutResult,
     PlanCutResult,
     ProgressReport,
+    ReminderSent,
+    ReportComment,
 )
 from cascada.tracking.roles import grant_role
 
@@ -162,7 +167,8 @@ class CutAdmin(AuditedAdmin):
     list_filter = ["plan", "state"]
     date_hierarchy = "date"
     autocomplete_fields = ["plan"]
-    readonly_fields = ["state", "published_at"]  # changed only through the workflow
+    # changed only through the workflow
+    readonly_fields = ["state", "edition", "correction_reason", "published_at"]
     inlines = [CutTargetInline, ProgressReportInline]
 
 
@@ -179,7 +185,7 @@ class ProgressReportAdmin(AuditedAdmin):
     list_filter = ["cut__plan", "cut__date"]
     search_fields = ["indicator__code", "indicator__name", "analysis"]
     autocomplete_fields = ["cut", "indicator"]
-    readonly_fields = ["reported_by", "reported_at", "version"]
+    readonly_fields = ["reported_by", "reported_at", "version", "state", "submitted_at"]
 
 
 @admin.register(AuditEvent)
@@ -217,3 +223,34 @@ class AnnualTargetAdmin(AuditedAdmin):
     list_display = ["indicator", "vigencia", "target", "baseline"]
     list_filter = ["indicator__plan", "vigencia"]
     autocomplete_fields = ["indicator"]
+
+
+# Written only by the workflow's services (review, publication, formulation, reminders); the
+# admin shows them so an administrator can read the record, never edit it.
+@admin.register(CutEdition)
+class CutEditionAdmin(ReadOnlyAdmin):
+    list_display = ["cut", "number", "published_at", "published_by_label", "reason"]
+    list_filter = ["cut__plan"]
+
+
+@admin.register(ReportComment)
+class ReportCommentAdmin(ReadOnlyAdmin):
+    list_display = ["report", "kind", "author", "at"]
+    list_filter = ["kind", "report__cut__plan"]
+
+
+@admin.register(AlertOverride)
+class AlertOverrideAdmin(ReadOnlyAdmin):
+    list_display = ["cut", "indicator", "alert", "by", "at"]
+    list_filter = ["cut__plan", "alert"]
+
+
+@admin.register(FormulationChange)
+class FormulationChangeAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "kind", "vigencia", "act", "act_date", "at"]
+    list_filter = ["plan", "kind"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyAdmin):
+    list_display = ["cut", "user", "kind", "pending", "sent_at"]

@@ -34,7 +34,7 @@ from cascada.tracking.services import recompute_cut
 def _plan_of(obj: models.Model) -> Plan | None:
     if isinstance(obj, Plan):
         return obj
-    for path in ("plan", "cut", "indicator"):
+    for path in ("plan", "cut", "indicator", "report"):
         related = getattr(obj, path, None)
         if isinstance(related, Plan):
             return related
@@ -70,6 +70,8 @@ def _plan_lookup(model: type[models.Model]) -> str:
     for path in ("plan", "cut", "indicator"):
         if path in names:
             return path if path == "plan" else f"{path}__plan"
+    if "report" in names:
+        return "report__cut__plan"
     raise TypeError(f"{model.__name__} has no plan")
 
 

@@ -114,6 +114,10 @@ class Plan(models.Model):
         blank=True,
         help_text=_("Por ejemplo, el de la alcaldía, al otro lado del encabezado."),
     )
+    # DESIGN §5: programming is the planning office's, unless the plan lets entities propose it.
+    reporters_propose_programming = models.BooleanField(
+        _("las entidades pueden proponer la programación"), default=False
+    )
     overexecution_threshold = models.DecimalField(
         _("umbral de sobreejecución (%)"),
         max_digits=PERCENT_DIGITS,

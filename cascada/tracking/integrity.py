@@ -95,6 +95,11 @@ def rules(vendor: str) -> list[tuple[str, str, str]]:
     ]
 
 
+# Rows that are written once and never updated: a published edition is the record of what was
+# published (a correction is a new edition, never an edit of an old one).
+IMMUTABLE = {"tracking_cutedition": "Una edición publicada no se puede modificar."}
+
+
 def _name(table: str) -> str:
     return f"cascada_check_{table}"
 
@@ -134,6 +139,7 @@ def install(connection: BaseDatabaseWrapper) -> None:
         "tracking_cut",
         "tracking_cuttarget",
         "tracking_progressreport",
+        *IMMUTABLE,
     }
     if not needed <= tables:
         return  # a partial schema (migrating forwards or backwards): installed after migrate
@@ -155,5 +161,21 @@ def install(connection: BaseDatabaseWrapper) -> None:
                 )
                 cursor.execute(
                     f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {table} "
+                    f"FOR EACH ROW EXECUTE FUNCTION {name}()"
+                )
+        for table, message in IMMUTABLE.items():
+            name = _name(table)
+            if vendor == "sqlite":
+                cursor.execute(
+                    f"CREATE TRIGGER {name}_update BEFORE UPDATE ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+                )
+            else:
+                cursor.execute(
+                    f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                    f"BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'check_violation'; END $$"
+                )
+                cursor.execute(
+                    f"CREATE TRIGGER {name} BEFORE UPDATE ON {table} "
                     f"FOR EACH ROW EXECUTE FUNCTION {name}()"
                 )

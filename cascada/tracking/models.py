@@ -30,6 +30,11 @@ class Cut(models.Model):
     )
     deadline = models.DateField(_("fecha límite de reporte"), null=True, blank=True)
     published_at = models.DateTimeField(_("publicado el"), null=True, blank=True)
+    # The number of the latest published edition (0: never published). While a correction is
+    # under way the cut is `abierto` or `en_revision` again and this still names the edition the
+    # public reads; publishing the correction stores edition ``edition + 1``.
+    edition = models.PositiveIntegerField(_("edición vigente"), default=0)
+    correction_reason = models.TextField(_("motivo de la corrección en curso"), blank=True)
 
     class Meta:
         verbose_name = _("corte")
@@ -38,6 +43,10 @@ class Cut(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "date"], name="cut_date_unique_per_plan"),
             models.CheckConstraint(condition=Q(state__in=CutState.values), name="cut_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(state=CutState.PUBLICADO) | Q(edition__gte=1),
+                name="cut_published_has_edition",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -78,6 +87,13 @@ class CutTarget(models.Model):
         return f"{self.cut} · {self.indicator.code}"
 
 
+class ReportState(models.TextChoices):
+    BORRADOR = "borrador", _("Borrador")
+    ENVIADO = "enviado", _("Enviado")
+    DEVUELTO = "devuelto", _("Devuelto")
+    APROBADO = "aprobado", _("Aprobado")
+
+
 class ProgressReport(models.Model):
     """Reporte de avance: what the entity executed at the cut, and why."""
 
@@ -104,16 +120,208 @@ class ProgressReport(models.Model):
     )
     reported_at = models.DateTimeField(_("reportado el"), null=True, blank=True)
     version = models.PositiveIntegerField(_("versión"), default=1)  # optimistic locking
+    state = models.CharField(
+        _("estado"), max_length=20, choices=ReportState.choices, default=ReportState.BORRADOR
+    )
+    submitted_at = models.DateTimeField(_("enviado el"), null=True, blank=True)
+    # Only where the plan lets entities propose programming (Plan.reporters_propose_programming);
+    # the planning office's CutTarget stays the figure the engine uses until it accepts this.
+    proposed_programmed = models.DecimalField(
+        _("programación propuesta"),
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=AMOUNT_PLACES,
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("reporte de avance")
         verbose_name_plural = _("reportes de avance")
         constraints = [
             models.UniqueConstraint(fields=["cut", "indicator"], name="report_unique_per_cut"),
+            models.CheckConstraint(
+                condition=Q(state__in=ReportState.values), name="report_state_valid"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.cut} · {self.indicator.code}"
+
+
+class CommentKind(models.TextChoices):
+    COMENTARIO = "comentario", _("Comentario")
+    ENVIADO = "enviado", _("Enviado a revisión")
+    DEVUELTO = "devuelto", _("Devuelto")
+    APROBADO = "aprobado", _("Aprobado")
+
+
+class ReportComment(models.Model):
+    """One message of a report's review thread (the reporter and the reviewers)."""
+
+    report = models.ForeignKey(
+        ProgressReport, models.CASCADE, related_name="comments", verbose_name=_("reporte")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("autor"),
+    )
+    at = models.DateTimeField(_("fecha"), auto_now_add=True)
+    kind = models.CharField(_("tipo"), max_length=20, choices=CommentKind.choices)
+    text = models.TextField(_("comentario"), blank=True)
+
+    class Meta:
+        verbose_name = _("comentario de revisión")
+        verbose_name_plural = _("comentarios de revisión")
+        ordering = ["report", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CommentKind.values), name="comment_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.kind}"
+
+
+class AlertOverride(models.Model):
+    """A reviewer's written decision that an open data-quality alert does not block publishing."""
+
+    cut = models.ForeignKey(
+        Cut, models.CASCADE, related_name="alert_overrides", verbose_name=_("corte")
+    )
+    indicator = models.ForeignKey(
+        Indicator, models.CASCADE, related_name="+", verbose_name=_("indicador")
+    )
+    alert = models.CharField(_("alerta"), max_length=50)
+    reason = models.TextField(_("motivo"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decidido por"),
+    )
+    at = models.DateTimeField(_("fecha"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("excepción de alerta")
+        verbose_name_plural = _("excepciones de alertas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cut", "indicator", "alert"], name="alert_override_unique"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="alert_override_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cut} · {self.indicator.code} · {self.alert}"
+
+
+class CutEdition(models.Model):
+    """An immutable published edition of a cut: its inputs and every computed result at the
+    moment of publication (DESIGN §5). A database trigger refuses any UPDATE of a row."""
+
+    cut = models.ForeignKey(Cut, models.CASCADE, related_name="editions", verbose_name=_("corte"))
+    number = models.PositiveIntegerField(_("edición"))
+    published_at = models.DateTimeField(_("publicada el"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("publicada por"),
+    )
+    published_by_label = models.CharField(_("publicada por (texto)"), max_length=150, blank=True)
+    reason = models.TextField(_("motivo"), blank=True)  # mandatory from edition 2 on
+    inputs = models.JSONField(_("insumos"))  # formulation, programming and reports
+    results = models.JSONField(_("resultados"))  # plan, objectives and indicators
+
+    class Meta:
+        verbose_name = _("edición publicada")
+        verbose_name_plural = _("ediciones publicadas")
+        ordering = ["cut", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cut", "number"], name="edition_unique_per_cut"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="edition_number_positive"),
+            models.CheckConstraint(
+                condition=Q(number=1) | ~Q(reason=""), name="correction_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cut} · ed. {self.number}"
+
+
+class FormulationChange(models.Model):
+    """A formal change to the formulation of a vigencia (an annual target or a weight): the act
+    that adopts it, its date and reason, with the values before and after."""
+
+    class Kind(models.TextChoices):
+        META_ANUAL = "meta_anual", _("Meta anual")
+        PONDERACION = "ponderacion", _("Ponderación")
+
+    plan = models.ForeignKey(
+        Plan, models.CASCADE, related_name="formulation_changes", verbose_name=_("plan")
+    )
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    vigencia = models.PositiveSmallIntegerField(_("vigencia"))
+    act = models.CharField(_("acto administrativo"), max_length=300)
+    act_date = models.DateField(_("fecha del acto"))
+    reason = models.TextField(_("motivo"))
+    before = models.JSONField(_("antes"))
+    after = models.JSONField(_("después"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrado por"),
+    )
+    at = models.DateTimeField(_("registrado el"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cambio de formulación")
+        verbose_name_plural = _("cambios de formulación")
+        ordering = ["plan", "-at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(act=""), name="formulation_change_has_act"),
+            models.CheckConstraint(condition=~Q(reason=""), name="formulation_change_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} · {self.kind} · {self.vigencia}"
+
+
+class ReminderKind(models.TextChoices):
+    APERTURA = "apertura", _("Apertura del corte")
+    VENCIMIENTO = "vencimiento", _("Próximo vencimiento")
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail sent, so the task never sends the same one twice."""
+
+    cut = models.ForeignKey(Cut, models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    pending = models.PositiveIntegerField()  # indicators pending when it was sent
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recordatorio enviado")
+        verbose_name_plural = _("recordatorios enviados")
+        constraints = [
+            models.UniqueConstraint(fields=["cut", "user", "kind"], name="reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cut} · {self.kind}"
 
 
 class AuditEvent(models.Model):
@@ -143,6 +351,10 @@ class AuditEvent(models.Model):
         verbose_name = _("evento de auditoría")
         verbose_name_plural = _("auditoría")
         ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["plan", "-at"], name="audit_plan_at"),
+            models.Index(fields=["action", "-at"], name="audit_action_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} · {self.action} · {self.target}"

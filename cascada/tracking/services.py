@@ -150,8 +150,9 @@ def publish_cut(*, cut: Cut, actor: Any = None, actor_label: str = "", reason: s
     recompute_cut(cut=cut)
     before = {"estado": cut.state}
     cut.state = CutState.PUBLICADO
+    cut.edition += 1
     cut.published_at = timezone.now()
-    cut.save(update_fields=["state", "published_at"])
+    cut.save(update_fields=["state", "edition", "published_at"])
     audit.record(
         action="publicar_corte",
         actor=actor,

@@ -53,13 +53,18 @@ from cascada.plans.models import (
     Weight,
 )
 from cascada.tracking.models import (
+    AlertOverride,
     AuditEvent,
     Cut,
+    CutEdition,
     CutTarget,
+    FormulationChange,
     IndicatorCutResult,
     ObjectiveCutResult,
     PlanCutResult,
     ProgressReport,
+    ReminderSent,
+    ReportComment,
 )
 from tests.accounts.world import (
     ACTORS,
@@ -573,6 +578,20 @@ ADMIN_MODELS = [
         may_change=NOBODY,
         may_delete=NOBODY,
     ),
+    read_only(CutEdition, lambda w: CutEdition.objects.get(cut=w.cut(PUBLISHED), number=1)),
+    read_only(
+        ReportComment,
+        lambda w: ReportComment.objects.filter(report__cut__plan=w.plan_a).earliest("pk"),
+    ),
+    read_only(
+        AlertOverride, lambda w: AlertOverride.objects.filter(cut__plan=w.plan_a).earliest("pk")
+    ),
+    read_only(
+        FormulationChange, lambda w: FormulationChange.objects.filter(plan=w.plan_a).earliest("pk")
+    ),
+    read_only(
+        ReminderSent, lambda w: ReminderSent.objects.filter(cut__plan=w.plan_a).earliest("pk")
+    ),
     read_only(AuditEvent, lambda w: AuditEvent.objects.filter(plan=w.plan_a).earliest("pk")),
     read_only(PlanCutResult, lambda w: PlanCutResult.objects.get(cut=w.cut(OPEN))),
     read_only(
@@ -656,8 +675,25 @@ PUBLIC = [
     Action("plan B", "get", fixed(f"/planes/{PLAN_B}/"), EVERYONE, status=(200, 404)),
 ]
 
+# --- the workflow pages (/gestion/), one list per area so that each grows on its own ---------
+
+# Reporting: to-do list, report form (save, submit), bulk entry.
+REPORTING: list[Action] = []
+
+
+# Review and publication: approve/return, data-quality overrides, cut states, editions.
+REVIEW: list[Action] = []
+
+
+# Formulation changes, weights editor, audit log, reminders.
+FORMULATION: list[Action] = []
+
+
 ACTIONS: list[Action] = [
     *IMPORT,
+    *REPORTING,
+    *REVIEW,
+    *FORMULATION,
     *(action for rows in ADMIN_MODELS for action in rows.actions()),
     *admin_reading(),
     *SESSION,
@@ -771,6 +807,8 @@ def test_the_plan_a_rows_are_really_plan_a_rows(tmp_path):
             if obj is None:
                 continue
             plan = obj if isinstance(obj, Plan) else getattr(obj, "plan", None)
+            if plan is None and hasattr(obj, "report"):
+                plan = obj.report.cut.plan
             if plan is None:
                 cut_or_indicator = getattr(obj, "cut", None) or obj.indicator  # type: ignore[attr-defined]
                 plan = cut_or_indicator.plan

@@ -6,14 +6,19 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from cascada.tracking import integrity
+
 BEFORE = [("plans", "0003_text_lengths"), ("accounts", "0001_initial")]
 AFTER = [("plans", "0004_delete_entitymember"), ("accounts", "0002_entity_members_to_roles")]
 
 
 def migrate(targets):
+    # As `migrate` does (tracking/apps.py): SQLite rebuilds tables, which the triggers name.
+    integrity.uninstall(connection)
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
+    integrity.install(connection)
     return executor.loader.project_state(targets).apps
 
 

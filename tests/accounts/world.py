@@ -29,7 +29,16 @@ from cascada.plans.models import (
     Sector,
     SemaforoBand,
 )
-from cascada.tracking.models import Cut
+from cascada.tracking.models import (
+    AlertOverride,
+    CommentKind,
+    Cut,
+    CutEdition,
+    FormulationChange,
+    ProgressReport,
+    ReminderSent,
+    ReportComment,
+)
 from cascada.tracking.services import publish_cut
 from tests.workbooks import Rows, small_plan, write_workbook
 
@@ -163,4 +172,33 @@ def build_world(folder: Path) -> World:
                 entity=Entity.objects.get(name=entity) if entity else None,
             )
         users[name] = user
+    _workflow_records(plan_a)
     return World(plan_a=plan_a, plan_b=plan_b, users=users)
+
+
+def _workflow_records(plan: Plan) -> None:
+    """One row of each record the workflow writes, for the admin's read-only pages."""
+    published = Cut.objects.get(plan=plan, date=PUBLISHED)
+    CutEdition.objects.get_or_create(
+        cut=published,
+        number=1,
+        defaults={"published_at": published.published_at, "inputs": {}, "results": {}},
+    )
+    report = ProgressReport.objects.filter(cut__plan=plan, cut__date=OPEN).earliest("pk")
+    ReportComment.objects.create(report=report, kind=CommentKind.COMENTARIO, text="Revisar")
+    AlertOverride.objects.create(
+        cut=report.cut, indicator=report.indicator, alert="retroceso", reason="Justificado"
+    )
+    FormulationChange.objects.create(
+        plan=plan,
+        kind=FormulationChange.Kind.META_ANUAL,
+        vigencia=2026,
+        act="Resolución 1 de 2026",
+        act_date=date(2026, 1, 15),
+        reason="Ajuste",
+        before={},
+        after={},
+    )
+    ReminderSent.objects.create(
+        cut=report.cut, user=get_user_model().objects.earliest("pk"), kind="apertura", pending=1
+    )

@@ -1,0 +1,1 @@
+"""`cascada bench`: the figures of DESIGN §7 measured in one run (see BENCHMARKS.md)."""

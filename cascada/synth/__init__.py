@@ -1,0 +1,1 @@
+"""Deterministic synthetic plans at seed, district and national size (DESIGN §7)."""

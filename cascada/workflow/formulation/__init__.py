@@ -1,0 +1,1 @@
+"""Formal formulation changes: annual targets and weights per vigencia, with their act."""

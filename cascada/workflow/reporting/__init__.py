@@ -1,0 +1,1 @@
+"""Entities report their indicators for a cut: to-do list, form with live preview, bulk entry."""

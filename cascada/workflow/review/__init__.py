@@ -1,0 +1,1 @@
+"""Review, data quality, cut states, publication, editions and their differences."""
