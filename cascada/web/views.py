@@ -39,7 +39,7 @@ JOB_WAIT_NOTE_AFTER = timedelta(seconds=30)
 # inline from this site, it may load nothing else and run nothing.
 REPORT_HTML_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
-    "base-uri 'none'; form-action 'none'"
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
 
