@@ -54,11 +54,13 @@ postgres:
 	  || psql -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE test"
 
 # What the suite needs from Debian beyond Python: Pango for WeasyPrint, poppler-utils to read
-# PDFs back (pdftotext, pdffonts).
+# PDFs back (pdftotext, pdffonts), chromium for the browser tests (Playwright drives Debian's
+# build; it never downloads a browser).
 system-deps:
 	@missing=""; \
 	  command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	  ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	  [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "Instalando:$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

@@ -1,0 +1,191 @@
+"""Browser tests: Debian's chromium driven by Playwright against pytest-django's ``live_server``.
+
+The browser is started once for the package and each test gets a fresh context (no cookies).
+Screenshots of the key pages go to ``data/artefacts/browser/`` (kept after the run, not in git),
+named ``<journey>-<nn>-<step>.png``.
+
+Playwright's sync API runs an event loop in the test's thread, which makes Django's
+async-safety check refuse ORM calls there; the tests (and the live server's database flush)
+use the ORM from that thread between browser calls, never concurrently with them, so the check
+is switched off while the browser runs.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils.text import slugify
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
+
+from cascada.accounts.models import Membership, Role
+from cascada.plans.models import Entity, Plan
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTEFACTS = Path(settings.DATA_DIR) / "artefacts" / "browser"
+PASSWORD = "clave-navegador-2026"
+SEED = "PES-GP-2024-2027"
+# WCAG 2.1 A and AA, nothing else (best practices are advice, not the bar).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Falta {CHROMIUM}: instálelo con `make system-deps` (apt-get install chromium)."
+        )
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="es-CO",
+        viewport={"width": 1280, "height": 900},
+        accept_downloads=True,
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo(transactional_db) -> str:
+    """The seed plan with its 31 March 2026 cut published, as ``cascada demo`` loads it."""
+    call_command("demo", verbosity=0, stdout=io.StringIO())
+    return SEED
+
+
+class Shots:
+    """Full-page screenshots of one journey, numbered in the order they are taken."""
+
+    def __init__(self, journey: str) -> None:
+        self.journey = journey
+        self.count = 0
+        for old in ARTEFACTS.glob(f"{journey}-*.png"):
+            old.unlink()
+
+    def __call__(self, page: Page, step: str) -> Path:
+        self.count += 1
+        path = ARTEFACTS / f"{self.journey}-{self.count:02d}-{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def part(self, locator: Locator, step: str) -> Path:
+        """A screenshot of one part of the page."""
+        self.count += 1
+        path = ARTEFACTS / f"{self.journey}-{self.count:02d}-{step}.png"
+        locator.screenshot(path=str(path))
+        return path
+
+
+@pytest.fixture
+def shots(request: pytest.FixtureRequest) -> Shots:
+    return Shots(request.node.name.removeprefix("test_").replace("[", "-").rstrip("]"))
+
+
+class Accessibility:
+    """axe-core at WCAG 2.1 AA over several pages; ``finish`` fails with a readable list of
+    every violation found (all pages at once, so one run shows everything to fix)."""
+
+    def __init__(self) -> None:
+        self.axe = Axe()
+        self.reports: list[str] = []
+        self.checked: list[str] = []
+
+    def check(self, page: Page, what: str) -> None:
+        results = self.axe.run(
+            page,
+            options={
+                "runOnly": {"type": "tag", "values": WCAG_TAGS},
+                "resultTypes": ["violations"],
+            },
+        )
+        self.checked.append(what)
+        if results.violations_count:
+            report = f"== {what} ({page.url})\n{results.generate_report()}"
+            (ARTEFACTS / f"axe-{slugify(what)}.txt").write_text(report, encoding="utf-8")
+            self.reports.append(report)
+
+    def finish(self) -> None:
+        if self.reports:
+            pytest.fail(
+                f"axe: {len(self.reports)} de {len(self.checked)} páginas no cumplen WCAG 2.1 AA:"
+                "\n\n" + "\n\n".join(self.reports),
+                pytrace=False,
+            )
+
+
+@pytest.fixture
+def axe() -> Iterator[Accessibility]:
+    audit = Accessibility()
+    yield audit
+    audit.finish()
+
+
+def make_user(username: str, *, staff: bool = False, superuser: bool = False):
+    return get_user_model().objects.create_user(
+        username, password=PASSWORD, is_staff=staff, is_superuser=superuser
+    )
+
+
+def give_role(user, *, plan_code: str, role: Role, entity_name: str | None = None) -> None:
+    plan = Plan.objects.get(code=plan_code)
+    entity = Entity.objects.get(name=entity_name) if entity_name else None
+    Membership.objects.create(user=user, plan=plan, role=role, entity=entity)
+
+
+def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Through the real login page, as a person would."""
+    page.goto("/cuenta/ingresar/")
+    page.get_by_label("Usuario").fill(username)
+    page.get_by_label("Contraseña").fill(password)
+    page.locator("form.login-form").get_by_role("button", name="Ingresar").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("button", name="Salir").count(), f"{username} no pudo ingresar"
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Salir").first.click()
+    page.wait_for_load_state()
+
+
+def keep(download, name: str) -> bytes:
+    """The bytes of a browser download, also kept as an artefact."""
+    target = ARTEFACTS / name
+    download.save_as(str(target))
+    return target.read_bytes()
