@@ -22,7 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils.text import slugify
-from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, sync_playwright
 
 from cascada.accounts.models import Membership, Role
 from cascada.plans.models import Entity, Plan
@@ -79,8 +79,20 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # Script errors and Content-Security-Policy refusals show up only in the console.
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"error de script: {error}"))
+
+    def on_console(message: ConsoleMessage) -> None:
+        where = message.location.get("url", "")
+        # A file shown bare (JSON) has no <link rel=icon>, so the browser asks for one.
+        if message.type == "error" and not where.endswith("/favicon.ico"):
+            problems.append(f"consola: {message.text} ({where})")
+
+    page.on("console", on_console)
     yield page
     context.close()
+    assert not problems, "El navegador informó errores:\n" + "\n".join(problems)
 
 
 @pytest.fixture
