@@ -26,6 +26,8 @@ def test_public_pages(page: Page, demo: str, axe: Accessibility) -> None:
     page.get_by_role("link", name="4075").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("4075")
     axe.check(page, "indicador")
+    page.goto(f"/planes/{SEED}/cortes/{CUT}/informe.html")
+    axe.check(page, "informe HTML")
     page.goto("/datos/")
     axe.check(page, "datos abiertos")
     page.goto("/cuenta/ingresar/")
