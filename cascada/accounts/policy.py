@@ -123,6 +123,11 @@ def can_import_plan(user: Actor, code: str) -> bool:
     return can_create_plan(user) if plan is None else can_administer(user, plan)
 
 
+def can_change_formulation(user: Actor, plan: Plan | None) -> bool:
+    """Formal changes of the plan's formulation (annual targets, weights), with their act."""
+    return can_administer(user, plan)
+
+
 def can_grant(user: Actor, plan: Plan | None) -> bool:
     """Give or take roles in ``plan``."""
     return can_administer(user, plan)
@@ -170,6 +175,27 @@ def visible_plans(user: Actor) -> QuerySet[Plan]:
     """The plans whose drafts the user may see (``can_view_drafts``). Every plan's published
     cuts are public and need no role."""
     return _plans_where(user, VIEW_DRAFTS)
+
+
+# ---------------------------------------------------------------------------------------------
+# The audit log (read-only)
+
+
+def can_read_audit(user: Actor, plan: Plan | None) -> bool:
+    """Read the audit rows of ``plan``: its administrators and reviewers. Rows of no plan
+    (users, shared rows) are for superusers only (``None``)."""
+    return _holds(user, plan, REVIEW)
+
+
+def audit_plans(user: Actor) -> QuerySet[Plan]:
+    """The plans whose audit rows the user may read (``can_read_audit``)."""
+    return _plans_where(user, REVIEW)
+
+
+def can_use_audit_log(user: Actor) -> bool:
+    """Open the audit log page at all: superusers, and administrators and reviewers of some
+    plan."""
+    return holds_any_role(user, REVIEW)
 
 
 # ---------------------------------------------------------------------------------------------

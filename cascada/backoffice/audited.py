@@ -28,7 +28,7 @@ from cascada.accounts import policy
 from cascada.plans.models import DevelopmentPlan, Entity, Plan, Sector
 from cascada.tracking import audit
 from cascada.tracking.models import Cut, CutState
-from cascada.tracking.services import recompute_cut
+from cascada.tracking.services import recompute_unpublished_cuts
 
 
 def _plan_of(obj: models.Model) -> Plan | None:
@@ -55,8 +55,7 @@ def _snapshot(obj: models.Model) -> dict[str, Any]:
 def _after_change(plan: Plan | None) -> None:
     if plan is None or plan.pk is None:
         return
-    for cut in Cut.objects.filter(plan=plan).exclude(state=CutState.PUBLICADO):
-        recompute_cut(cut=cut)
+    recompute_unpublished_cuts(plan=plan)
 
 
 SHARED = (Sector, Entity, DevelopmentPlan)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cascada.engine import compute_cut
 from cascada.engine.model import PlanResult, Rollup
-from cascada.plans.models import Indicator, Objective
+from cascada.plans.models import Indicator, Objective, Plan
 from cascada.tracking import audit
 from cascada.tracking.models import (
     Cut,
@@ -117,12 +117,13 @@ def recompute_cut(*, cut: Cut) -> PlanResult:
     return result
 
 
-def _fingerprint(row: IndicatorCutResult) -> tuple[Any, ...]:
+def _quantized(value: Decimal | None) -> Decimal | None:
     places = Decimal(1).scaleb(-9)  # well below display precision, above storage noise
+    return None if value is None else Decimal(value).quantize(places)
 
-    def q(value: Decimal | None) -> Decimal | None:
-        return None if value is None else Decimal(value).quantize(places)
 
+def _fingerprint(row: IndicatorCutResult) -> tuple[Any, ...]:
+    q = _quantized
     return (
         row.indicator_id,
         row.status,
@@ -140,6 +141,36 @@ def stored_results_match(*, cut: Cut) -> bool:
     _, _, fresh = _rows(cut, compute_stored_cut(cut=cut))
     stored = IndicatorCutResult.objects.filter(cut=cut)
     return sorted(map(_fingerprint, fresh), key=repr) == sorted(map(_fingerprint, stored), key=repr)
+
+
+def _computed_fingerprint(cut: Cut) -> tuple[Any, ...]:
+    """Every figure of ``cut`` as computed from the data now: indicator, objective (with its
+    weight: an objective weight moves the plan's compliance and no indicator row) and plan."""
+    plan_values, objectives, indicators = _rows(cut, compute_stored_cut(cut=cut))
+    q = _quantized
+    rollups = [
+        (o.objective_id, q(o.compliance), q(o.year), q(o.four_year), q(o.weight))
+        for o in objectives
+    ]
+    return (
+        tuple(sorted(map(_fingerprint, indicators), key=repr)),
+        tuple(sorted(rollups, key=repr)),
+        tuple(q(plan_values[k]) for k in ("compliance", "year", "four_year")),
+    )
+
+
+def published_results(*, plan: Plan) -> dict[int, tuple[Any, ...]]:
+    """The results the plan's published cuts would have if computed now, by cut id. Taken
+    before and after a change of formulation, a difference means the change would alter a
+    published cut (DESIGN §5: it never changes; a correction is a new edition)."""
+    published = Cut.objects.filter(plan=plan, state=CutState.PUBLICADO)
+    return {cut.pk: _computed_fingerprint(cut) for cut in published}
+
+
+def recompute_unpublished_cuts(*, plan: Plan) -> None:
+    """Recompute every cut of ``plan`` that is not published (after a change of its data)."""
+    for cut in Cut.objects.filter(plan=plan).exclude(state=CutState.PUBLICADO).order_by("date"):
+        recompute_cut(cut=cut)
 
 
 @transaction.atomic

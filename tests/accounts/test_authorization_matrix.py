@@ -686,7 +686,59 @@ REVIEW: list[Action] = []
 
 
 # Formulation changes, weights editor, audit log, reminders.
-FORMULATION: list[Action] = []
+FORMAL_ACT = {"acto": "Resolución 045 de 2026", "fecha_acto": "2026-02-10", "motivo": "Ajuste"}
+FORMULATION_URL = f"/gestion/{PLAN_A}/formulacion/"
+
+FORMULATION: list[Action] = [
+    Action("formulación: página", "get", fixed(FORMULATION_URL), PLAN_A_ADMINS),
+    Action(
+        "formulación: formulario de meta anual",
+        "get",
+        fixed(f"{FORMULATION_URL}metas/S/2026/"),
+        PLAN_A_ADMINS,
+    ),
+    Action(
+        "formulación: cambiar una meta anual",
+        "post",
+        fixed(f"{FORMULATION_URL}metas/S/2026/"),
+        PLAN_A_ADMINS,
+        data=lambda w: {"meta": "12,5", **FORMAL_ACT},
+        status=(302,),
+        writes=True,
+    ),
+    Action(
+        "formulación: editor de pesos de un objetivo",
+        "get",
+        fixed(f"{FORMULATION_URL}pesos/2026/A/"),
+        PLAN_A_ADMINS,
+    ),
+    Action(
+        "formulación: guardar los pesos de un objetivo",
+        "post",
+        fixed(f"{FORMULATION_URL}pesos/2026/A/"),
+        PLAN_A_ADMINS,
+        data=lambda w: {
+            f"peso-{w.indicator('S').pk}": "40",
+            f"peso-{w.indicator('C').pk}": "60",
+            **FORMAL_ACT,
+        },
+        status=(302,),
+        writes=True,
+    ),
+    Action(
+        "formulación: guardar los pesos de los objetivos",
+        "post",
+        fixed(f"{FORMULATION_URL}pesos/2026/"),
+        PLAN_A_ADMINS,
+        data=lambda w: {
+            f"peso-{w.objective('A').pk}": "50",
+            f"peso-{w.objective('B').pk}": "50",
+            **FORMAL_ACT,
+        },
+        status=(302,),
+        writes=True,
+    ),
+]
 
 
 ACTIONS: list[Action] = [
