@@ -26,6 +26,7 @@ from django.http import HttpRequest
 
 from cascada.accounts import policy
 from cascada.plans.models import DevelopmentPlan, Entity, Plan, Sector
+from cascada.plans.text import reject_control_characters
 from cascada.tracking import audit
 from cascada.tracking.models import Cut, CutState
 from cascada.tracking.services import recompute_unpublished_cuts
@@ -138,7 +139,20 @@ class PolicyAdminMixin:
         return obj
 
 
-class AuditedAdmin(PolicyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class CleanTextMixin:
+    """Text fields refuse control characters (``cascada.plans.text``) with a message under the
+    field, as the import and the API do."""
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: Any, **kwargs: Any
+    ) -> Any:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if isinstance(db_field, models.CharField | models.TextField) and formfield is not None:
+            formfield.validators.append(reject_control_characters)
+        return formfield
+
+
+class AuditedAdmin(CleanTextMixin, PolicyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     def has_add_permission(self, request: HttpRequest) -> bool:
         return may_change(request, None)
 
@@ -217,7 +231,7 @@ class AuditedAdmin(PolicyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg
             _after_change(_plan_of(form.instance))
 
 
-class AuditedInline(admin.TabularInline):  # type: ignore[type-arg]
+class AuditedInline(CleanTextMixin, admin.TabularInline):  # type: ignore[type-arg]
     """Rows edited inside their parent's page: ``obj`` below is the parent."""
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:

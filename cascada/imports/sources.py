@@ -11,7 +11,11 @@ adds to a bare value travels with it:
   pass only when such cells exist. In text columns a formula is just its text ("=A1").
 
 Large files: each sheet is streamed once (openpyxl ``read_only``), only the template's columns
-are looked at, and nothing is quadratic.
+are looked at, and nothing is quadratic. Limits keep a hostile or runaway file from exhausting
+the machine, each refused with a Spanish message before it costs much: an archive (``.xlsx`` or
+``.zip``) may unpack to at most ``MAX_UNPACKED_BYTES`` in at most ``MAX_MEMBERS`` files, judged
+from its directory before anything is decompressed (a zip bomb: a few MB that unpack to GB);
+and a sheet may hold at most ``MAX_ROWS`` data rows (far above a district's plan, DESIGN §7).
 """
 
 from __future__ import annotations
@@ -44,6 +48,12 @@ CSV_EXPECTED = (
     "un archivo CSV legible (hay un campo demasiado largo, quizá por unas comillas que no cierran)"
 )
 CSV_ENCODING_EXPECTED = "un archivo CSV en UTF-8 (en Excel: Guardar como «CSV UTF-8»)"
+
+# Python's zipfile stops each member at the size its directory declares, so checking the
+# declared sizes bounds what is really unpacked.
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+MAX_MEMBERS = 10_000
+MAX_ROWS = 500_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +108,7 @@ def _read_path(path: Path, schemas: tuple[Sheet, ...]) -> dict[str, RawSheet]:
         raise TemplateError([file_issue(path.name, _not_a_zip_expected(path))])
     try:
         with zipfile.ZipFile(path) as archive:
+            _check_unpacked_size(path.name, archive)
             members = archive.namelist()
             if _is_workbook(members):
                 return _read_xlsx(path, schemas)
@@ -123,6 +134,40 @@ def _not_a_zip_expected(path: Path) -> str:
     if suffix == ".zip":
         return f"{SOURCE_EXPECTED}; el archivo está dañado o no es lo que dice su extensión"
     return SOURCE_EXPECTED
+
+
+def _check_unpacked_size(name: str, archive: zipfile.ZipFile) -> None:
+    members = archive.infolist()
+    unpacked = sum(member.file_size for member in members)
+    if len(members) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES:
+        limit = f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB en {MAX_MEMBERS:,} archivos".replace(
+            ",", "."
+        )
+        found = f"{unpacked / (1024 * 1024):,.0f} MB en {len(members):,} archivos".replace(",", ".")
+        raise TemplateError(
+            [
+                file_issue(
+                    name,
+                    f"un archivo que descomprimido ocupe como máximo {limit} (este ocupa "
+                    f"{found}; quite hojas, imágenes o filas que no sean de la plantilla)",
+                )
+            ]
+        )
+
+
+def _too_many_rows(sheet: str) -> TemplateError:
+    limit = f"{MAX_ROWS:,}".replace(",", ".")
+    return TemplateError(
+        [
+            TemplateIssue(
+                sheet,
+                None,
+                None,
+                None,
+                f"como máximo {limit} filas con datos por hoja",
+            )
+        ]
+    )
 
 
 def _is_workbook(members: list[str]) -> bool:
@@ -202,6 +247,8 @@ def _read_worksheet(
             else:
                 values[name] = value
         if values:
+            if len(sheet.rows) >= MAX_ROWS:
+                raise _too_many_rows(schema.name)
             sheet.rows.append(RawRow(number, values))
     return sheet
 
@@ -374,6 +421,8 @@ def _read_csv_bytes(data: bytes, schema: Sheet, issues: list[TemplateIssue]) -> 
                 if index < len(cells) and cells[index]
             }
             if values:
+                if len(sheet.rows) >= MAX_ROWS:
+                    raise _too_many_rows(schema.name)
                 sheet.rows.append(RawRow(number, values))
     except csv.Error:  # a field beyond csv.field_size_limit(), e.g. after an unclosed quote
         issues.append(TemplateIssue(schema.name, reader.line_num or None, None, None, CSV_EXPECTED))

@@ -75,6 +75,7 @@ from cascada.imports.schema_v1 import (
 )
 from cascada.imports.sources import FormulaCell, PercentCell, RawRow, RawSheet, read_sources
 from cascada.imports.text import clean_text
+from cascada.plans.text import CONTROL_CHARACTERS, has_control_characters
 
 __all__ = [
     "GoalKind",
@@ -171,6 +172,10 @@ FORMULA_EXPECTED = (
     "un valor: la fórmula no tiene un resultado guardado (abra y guarde el libro en Excel, "
     "o escriba el valor)"
 )
+CONTROL_EXPECTED = (
+    "un texto sin caracteres de control (se muestran como \ufffd; suelen venir de copiar y pegar "
+    "desde otro sistema)"
+)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -225,6 +230,9 @@ class _Row:
         self.headers = headers
         self.issues = issues
         self.failed = False
+        for name, value in self.values.items():
+            if isinstance(value, str) and has_control_characters(value):
+                self.report(name, CONTROL_CHARACTERS.sub("\ufffd", value), CONTROL_EXPECTED)
 
     def is_blank(self) -> bool:
         return not self.values

@@ -19,7 +19,6 @@ Who may report is ``cascada.accounts.policy.can_report``; callers check it, as w
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cascada.plans.models import AMOUNT_DIGITS, AMOUNT_PLACES, Indicator
+from cascada.plans.text import CONTROL_CHARACTERS
 from cascada.tracking import audit
 from cascada.tracking.models import Cut, CutState, ProgressReport
 from cascada.tracking.services import recompute_cut
@@ -42,10 +42,9 @@ MAX_LINKS = 20
 MAX_LINK = 2_000  # characters
 INTEGER_DIGITS = AMOUNT_DIGITS - AMOUNT_PLACES
 
-# Control characters other than tab and line breaks, and lone surrogates (JSON can carry
-# "\\ud800"): PostgreSQL cannot store NUL nor encode a surrogate, and none of them belongs in an
-# analysis or a link (nor can an .xlsx hold them).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# The characters no text may hold (``cascada.plans.text``): the same rule as the admin and the
+# import.
+_CONTROL = CONTROL_CHARACTERS
 _LINK = URLValidator(schemes=["http", "https"])
 
 
