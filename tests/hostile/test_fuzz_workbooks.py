@@ -379,9 +379,9 @@ def test_cascada_import_imports_or_refuses_and_changes_nothing(tmp_path, small_p
     path.write_bytes(content)
     before = database_state()
     out, err = io.StringIO(), io.StringIO()
+    code: object = 0
     try:
         call_command("import", str(path), stdout=out, stderr=err)
-        code = 0
     except SystemExit as exit:
         code = exit.code
     if code:
