@@ -166,6 +166,35 @@ def reportable_indicators(user: Actor, plan: Plan) -> QuerySet[Indicator]:
     return indicators.filter(goal__responsible_entity_id__in=entities)
 
 
+def plans_with_role(user: Actor) -> QuerySet[Plan]:
+    """The plans where the user holds some role (every plan for a superuser)."""
+    if is_superuser(user):
+        return Plan.objects.all()
+    return Plan.objects.filter(pk__in=memberships(user).values("plan_id"))
+
+
+def can_enter_report(user: Actor, indicator: Indicator) -> bool:
+    """Enter a report in the web forms (``/gestion/``): the indicator's reporters, and the
+    plan's administrators, who load reports for an entity that cannot (as they may through an
+    import or the admin)."""
+    return can_report(user, indicator) or can_administer(user, indicator.plan)
+
+
+def enterable_indicators(user: Actor, plan: Plan) -> QuerySet[Indicator]:
+    """The indicators of ``plan`` that the user may report in the web forms."""
+    if can_administer(user, plan):
+        return Indicator.objects.filter(plan=plan)
+    return reportable_indicators(user, plan)
+
+
+def can_enter_reports(user: Actor, plan: Plan) -> bool:
+    """See the reporting pages of ``plan`` (to-do list, bulk entry): its reporters and
+    administrators."""
+    return can_administer(user, plan) or (
+        memberships(user).filter(plan=plan, role=Role.REPORTANTE).exists()
+    )
+
+
 def can_view_drafts(user: Actor, plan: Plan | None) -> bool:
     """See the cuts of ``plan`` that are not published, and its rows in the admin."""
     return _holds(user, plan, VIEW_DRAFTS)

@@ -440,7 +440,8 @@ def report_row(
         "analisis": state.analysis,
         "evidencias": list(state.evidence),
         "reportado_el": state.reported_at,
-        "editable": cut.state in REPORTABLE_STATES and may_report,
+        "estado_reporte": state.stage,
+        "editable": cut.state in REPORTABLE_STATES and may_report and state.editable,
     }
 
 

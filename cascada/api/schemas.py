@@ -220,6 +220,9 @@ class ReportOut(Schema):
     analisis: str
     evidencias: list[str]
     reportado_el: datetime | None
+    estado_reporte: str = Field(
+        description="borrador, enviado (a revisión), devuelto o aprobado; vacío sin reporte."
+    )
     editable: bool = Field(description="Si el usuario del token puede guardarlo ahora.")
 
 
@@ -241,6 +244,17 @@ class ReportIn(Schema):
     evidencias: list[StrictStr] | None = Field(
         None,
         description="Enlaces (https://…) a las evidencias; si se omite, se conservan los actuales.",
+    )
+
+
+class SubmitIn(Schema):
+    version: int = Field(
+        ge=0,
+        le=2_147_483_647,
+        description="La versión del reporte que se leyó; si cambió, la respuesta es 409.",
+    )
+    comentario: StrictStr | None = Field(
+        None, max_length=5000, description="Un mensaje opcional para quien revisa."
     )
 
 

@@ -41,6 +41,7 @@ from cascada.api.schemas import (
     ReportConflict,
     ReportIn,
     ReportOut,
+    SubmitIn,
     ValidationErrors,
 )
 from cascada.engine.model import GoalKind, Status
@@ -51,6 +52,7 @@ from cascada.tracking.reporting import (
     CutNotOpen,
     InvalidReport,
     ReportInput,
+    ReportLocked,
     VersionConflict,
     closed_reason,
     current_report,
@@ -472,7 +474,63 @@ def put_report(
         )
     except VersionConflict as conflict:
         return Reply(409, {"detail": conflict.message, "actual": _report_out(cut, indicator, user)})
-    except CutNotOpen as refused:
+    except (CutNotOpen, ReportLocked) as refused:
+        return Reply(409, {"detail": refused.message, "actual": None})
+    except InvalidReport as bad:
+        return Reply(422, invalid([{"campo": k, "mensaje": v} for k, v in bad.errors.items()]))
+    cut.refresh_from_db()
+    return _report_out(cut, indicator, user)
+
+
+@router.post(
+    "/planes/{plan}/cortes/{fecha}/reportes/{indicador}/enviar",
+    response={
+        200: ReportOut,
+        400: Error,
+        401: Error,
+        403: Error,
+        404: Error,
+        409: ReportConflict,
+        422: ValidationErrors,
+    },
+    tags=["reportes"],
+    operation_id="enviar_reporte",
+    summary="Enviar a revisión el reporte de avance de un indicador",
+    auth=TokenApi(),
+)
+def submit_report(
+    request: HttpRequest, plan: str, fecha: date, indicador: str, datos: SubmitIn
+) -> Any:
+    """Envía a revisión el reporte guardado (versión leída): exige el ejecutado al corte, y el
+    análisis cualitativo cuando el estado calculado es en rezago, sobreejecutada o ejecutada sin
+    programación (422 si falta). Después queda de solo lectura hasta que lo devuelvan."""
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    user = token.user
+    cut, indicator = _report_target(plan, fecha, indicador)
+    if not policy.can_report(user, indicator):
+        raise ApiError(
+            403,
+            f"El usuario {user.get_username()} no puede reportar el indicador «{indicator.code}» "
+            "(solo los reportantes de la entidad responsable de su meta).",
+        )
+    current = current_report(cut=cut, indicator=indicator)
+    data = ReportInput(
+        executed=current.executed, analysis=current.analysis, evidence=current.evidence
+    )
+    try:
+        save_report(
+            cut=cut,
+            indicator=indicator,
+            version=datos.version,
+            data=data,
+            actor=user,
+            actor_label=actor_label(token),
+            submit=True,
+            comment=datos.comentario or "",
+        )
+    except VersionConflict as conflict:
+        return Reply(409, {"detail": conflict.message, "actual": _report_out(cut, indicator, user)})
+    except (CutNotOpen, ReportLocked) as refused:
         return Reply(409, {"detail": refused.message, "actual": None})
     except InvalidReport as bad:
         return Reply(422, invalid([{"campo": k, "mensaje": v} for k, v in bad.errors.items()]))

@@ -12,15 +12,25 @@ rules are the same everywhere:
   ``cascada.imports.numbers``, which lives in a layer above this one) and must fit what the
   database stores (18 integer digits, 6 decimals);
 * bad input changes nothing and every problem is reported, by field, in Spanish;
-* the change, its audit row and the recomputed results of the cut are one transaction.
+* the change, its audit row and the recomputed results of the cut are one transaction;
+* a report moves ``borrador`` → ``enviado`` when its entity submits it (``submit=True``; the
+  reviewers then return it, ``devuelto``, or approve it, ``aprobado``). Only a report with no
+  row yet, in ``borrador`` or ``devuelto`` can be changed; submitting needs the executed value,
+  and the analysis when the engine's status for the values sent is ``en_rezago``,
+  ``sobreejecutada`` or ``ejecutada_sin_programacion`` (DESIGN §2). Saving a draft of a
+  returned report keeps it ``devuelto``, so that the to-do list keeps showing why it came back
+  until it is sent again;
+* ``preview`` evaluates the values being typed with the engine, from the same inputs as the
+  stored computation, for the live preview of the web form.
 
-Who may report is ``cascada.accounts.policy.can_report``; callers check it, as with roles.
+Who may report is ``cascada.accounts.policy`` (``can_report`` for the API, ``can_enter_report``
+for the web forms); callers check it, as with roles.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -30,13 +40,27 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from cascada.engine.display import status_label
+from cascada.engine.model import IndicatorResult, Progress
+from cascada.engine.progress import NEEDS_ANALYSIS, evaluate_indicator
 from cascada.plans.models import AMOUNT_DIGITS, AMOUNT_PLACES, Indicator
 from cascada.plans.text import CONTROL_CHARACTERS
 from cascada.tracking import audit
-from cascada.tracking.models import Cut, CutState, ProgressReport
+from cascada.tracking.models import (
+    AuditEvent,
+    CommentKind,
+    Cut,
+    CutState,
+    ProgressReport,
+    ReportComment,
+)
+from cascada.tracking.models import ReportState as Stage
+from cascada.tracking.selectors import indicator_spec, plan_policy
 from cascada.tracking.services import recompute_cut
 
 REPORTABLE_STATES = frozenset({CutState.ABIERTO.value})
+# A report its entity may still change ("": no report yet).
+EDITABLE_STAGES = frozenset({"", Stage.BORRADOR.value, Stage.DEVUELTO.value})
 MAX_ANALYSIS = 20_000  # characters
 MAX_LINKS = 20
 MAX_LINK = 2_000  # characters
@@ -58,6 +82,10 @@ class ReportRefused(Exception):
 
 class CutNotOpen(ReportRefused):
     """The cut is under review or published."""
+
+
+class ReportLocked(ReportRefused):
+    """The report was sent to review or approved: it changes only after it is returned."""
 
 
 class VersionConflict(ReportRefused):
@@ -87,14 +115,25 @@ class ReportState:
     evidence: tuple[str, ...]
     reported_at: datetime | None
     reported_by: str
+    stage: str = ""  # a ``ReportState`` value of the model; "" when there is no report
+    proposed_programmed: Decimal | None = None
+    submitted_at: datetime | None = None
+
+    @property
+    def editable(self) -> bool:
+        return self.stage in EDITABLE_STAGES
 
     def as_audit(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "version": self.version,
+            "estado": self.stage,
             "ejecutado": None if self.executed is None else _plain(self.executed),
             "analisis": self.analysis,
             "evidencias": list(self.evidence),
         }
+        if self.proposed_programmed is not None:
+            data["programacion_propuesta"] = _plain(self.proposed_programmed)
+        return data
 
 
 @dataclass(frozen=True)
@@ -104,6 +143,10 @@ class ReportInput:
     executed: Decimal | None
     analysis: str = ""
     evidence: Sequence[object] = field(default_factory=tuple)
+    # Only with ``propose`` (a plan that lets entities propose programming); otherwise the
+    # stored proposal is kept as it is.
+    proposed_programmed: Decimal | None = None
+    propose: bool = False
 
 
 def _plain(value: Decimal) -> str:
@@ -123,6 +166,9 @@ def state_of(report: ProgressReport | None) -> ReportState:
         evidence=tuple(str(link) for link in report.evidence or ()),
         reported_at=report.reported_at,
         reported_by=by.get_username() if by is not None else "",
+        stage=report.state,
+        proposed_programmed=report.proposed_programmed,
+        submitted_at=report.submitted_at,
     )
 
 
@@ -155,6 +201,9 @@ def report_problems(data: ReportInput) -> dict[str, str]:
     problem = executed_problem(data.executed)
     if problem:
         errors["ejecutado"] = problem
+    problem = executed_problem(data.proposed_programmed) if data.propose else ""
+    if problem:
+        errors["programacion"] = problem
     if not isinstance(data.analysis, str):
         errors["analisis"] = "Debe ser un texto."
     elif len(data.analysis.strip()) > MAX_ANALYSIS:
@@ -175,9 +224,12 @@ def _clean(data: ReportInput) -> tuple[Decimal | None, str, tuple[str, ...]]:
     errors = report_problems(data)
     if errors:
         raise InvalidReport(errors)
-    executed = None if data.executed is None else data.executed.normalize()
     links = tuple(str(link).strip() for link in data.evidence)
-    return executed, data.analysis.strip(), links
+    return _normal(data.executed), data.analysis.strip(), links
+
+
+def _normal(number: Decimal | None) -> Decimal | None:
+    return None if number is None else number.normalize()
 
 
 def _link_problem(link: str | None) -> str:
@@ -207,6 +259,79 @@ def closed_reason(cut: Cut) -> str:
     return reason
 
 
+def audit_target(cut: Cut, indicator: Indicator) -> str:
+    """The ``AuditEvent.target`` of every change to one report (the report's history)."""
+    return f"reporte de avance: {cut} · {indicator.code}"
+
+
+BULK_ACTION = "reporte:carga_masiva"
+
+
+def bulk_target(cut: Cut) -> str:
+    """The ``AuditEvent.target`` of a bulk entry file at ``cut``."""
+    return f"carga masiva de reportes: {cut}"
+
+
+def history(*, cut: Cut, indicator: Indicator) -> list[AuditEvent]:
+    """The audit events of the report of ``indicator`` at ``cut``, oldest first: its own rows
+    (saved, sent, returned, approved…) and the bulk entry files that changed it."""
+    own = AuditEvent.objects.filter(
+        plan=cut.plan, target__endswith=f": {cut} · {indicator.code}"
+    ).select_related("actor")
+    files = AuditEvent.objects.filter(
+        plan=cut.plan, action=BULK_ACTION, target=bulk_target(cut)
+    ).select_related("actor")
+    touched = [
+        event
+        for event in files
+        if isinstance(event.after, dict)
+        and indicator.code in {row.get("indicador") for row in event.after.get("cambios", [])}
+    ]
+    return sorted([*own, *touched], key=lambda e: (e.at, e.id))
+
+
+def locked_reason(state: ReportState) -> str:
+    """Why the entity cannot change the report now ("" when it can)."""
+    if state.editable:
+        return ""
+    if state.stage == Stage.APROBADO:
+        return "El reporte fue aprobado: ya no se puede modificar."
+    return (
+        "El reporte fue enviado a revisión: no se puede modificar mientras la oficina de "
+        "planeación lo revisa, salvo que lo devuelva."
+    )
+
+
+def preview(
+    *, cut: Cut, indicator: Indicator, executed: Decimal | None, analysis: str
+) -> IndicatorResult:
+    """The engine's result for ``indicator`` at ``cut`` if its report said ``executed`` and
+    ``analysis``: the stored inputs (formulation, programming, earlier cuts) with this one
+    report replaced, evaluated exactly as the stored computation does."""
+    spec = indicator_spec(indicator=indicator, until=cut.date)
+    programmed = spec.progress.get(cut.date, Progress()).programmed
+    spec = replace(
+        spec, progress={**spec.progress, cut.date: Progress(programmed, executed, analysis)}
+    )
+    return evaluate_indicator(spec, cut=cut.date, policy=plan_policy(cut.plan))
+
+
+def submit_problems(
+    *, cut: Cut, indicator: Indicator, executed: Decimal | None, analysis: str
+) -> dict[str, str]:
+    """What a report needs before it goes to review, by field."""
+    if executed is None:
+        return {"ejecutado": "Indique el ejecutado al corte para enviar el reporte a revisión."}
+    result = preview(cut=cut, indicator=indicator, executed=executed, analysis=analysis)
+    if result.status in NEEDS_ANALYSIS and not analysis.strip():
+        label = status_label(result.status)
+        return {
+            "analisis": f"El análisis cualitativo es obligatorio cuando el estado es «{label}»: "
+            "explique la diferencia entre lo programado y lo ejecutado."
+        }
+    return {}
+
+
 def save_report(
     *,
     cut: Cut,
@@ -216,14 +341,27 @@ def save_report(
     actor: Any,
     actor_label: str = "",
     reason: str = "",
+    submit: bool = False,
+    comment: str = "",
 ) -> tuple[ReportState, bool]:
-    """Set the executed value, analysis and evidence of ``indicator`` at ``cut``.
+    """Set the executed value, analysis and evidence of ``indicator`` at ``cut``; with
+    ``submit``, also send the report to review (state ``enviado``, and a ``ReportComment`` of
+    kind ``enviado`` with ``comment``).
 
-    Returns the report as saved and whether anything changed (sending what is already there
-    changes nothing: no new version, no audit row). Raises ``InvalidReport``, ``CutNotOpen``
-    or ``VersionConflict``; nothing is written then.
+    Returns the report as saved and whether anything changed (saving what is already there
+    changes nothing: no new version, no audit row). Raises ``InvalidReport``, ``CutNotOpen``,
+    ``ReportLocked`` or ``VersionConflict``; nothing is written then.
     """
     executed, analysis, evidence = _clean(data)
+    proposed = _normal(data.proposed_programmed)
+    if _CONTROL.search(comment) or len(comment) > MAX_ANALYSIS:
+        raise InvalidReport(
+            {"comentario": "El comentario es muy largo o tiene caracteres de control."}
+        )
+    if data.propose and not cut.plan.reporters_propose_programming:
+        raise InvalidReport(
+            {"programacion": "Este plan no permite que las entidades propongan la programación."}
+        )
     with transaction.atomic():
         # The cut row is the lock: reports of one cut and its recomputation go one at a time,
         # and the state cannot change under us.
@@ -245,31 +383,55 @@ def save_report(
                 "actual.",
                 before,
             )
+        locked_out = locked_reason(before)
+        if locked_out:
+            raise ReportLocked(locked_out)
+        if not data.propose:
+            proposed = before.proposed_programmed
+        if submit:
+            problems = submit_problems(
+                cut=locked, indicator=indicator, executed=executed, analysis=analysis
+            )
+            if problems:
+                raise InvalidReport(problems)
         unchanged = (
             report is not None
+            and not submit
             and before.executed == executed
             and before.analysis == analysis
             and before.evidence == evidence
+            and before.proposed_programmed == proposed
         )
         if unchanged:
             return before, False
         user = actor if getattr(actor, "is_authenticated", False) else None
+        now = timezone.now()
         if report is None:
             report = ProgressReport(cut=locked, indicator=indicator, version=0)
         report.executed = executed
         report.analysis = analysis
         report.evidence = list(evidence)
+        report.proposed_programmed = proposed
         report.reported_by = user
-        report.reported_at = timezone.now()
+        report.reported_at = now
         report.version = before.version + 1
+        if submit:
+            report.state = Stage.ENVIADO
+            report.submitted_at = now
+        elif before.stage != Stage.DEVUELTO:
+            report.state = Stage.BORRADOR
         report.save()
+        if submit:
+            ReportComment.objects.create(
+                report=report, author=user, kind=CommentKind.ENVIADO, text=comment.strip()
+            )
         after = state_of(report)
         audit.record(
-            action="reporte:guardar",
+            action="reporte:enviar" if submit else "reporte:guardar",
             actor=actor,
             actor_label=actor_label,
             plan=locked.plan,
-            target=f"{ProgressReport._meta.verbose_name}: {locked} · {indicator.code}",
+            target=audit_target(locked, indicator),
             before=before.as_audit() if before.version else None,
             after=after.as_audit(),
             reason=reason,

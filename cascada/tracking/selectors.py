@@ -77,14 +77,7 @@ def plan_spec(plan: Plan, *, until: date | None = None) -> PlanSpec:
     by_objective: dict[int, list[IndicatorSpec]] = defaultdict(list)
     for indicator in indicators:
         by_objective[indicator.goal.objective_id].append(
-            IndicatorSpec(
-                code=indicator.code,
-                accumulation=Accumulation(indicator.accumulation),
-                baseline=indicator.baseline,
-                target_4y=indicator.target_4y,
-                annual_targets=annual[indicator.id],
-                progress=progress[indicator.id],
-            )
+            _indicator_spec(indicator, annual[indicator.id], progress[indicator.id])
         )
 
     indicator_weights: dict[int, dict[str, Decimal]] = defaultdict(dict)
@@ -102,3 +95,42 @@ def plan_spec(plan: Plan, *, until: date | None = None) -> PlanSpec:
         indicator_weights=dict(indicator_weights),
         objective_weights=dict(objective_weights),
     )
+
+
+def _indicator_spec(
+    indicator: Indicator,
+    annual: dict[int, AnnualTarget],
+    progress: dict[date, Progress],
+) -> IndicatorSpec:
+    """The one way an indicator row becomes the engine's input (plan-wide and alone)."""
+    return IndicatorSpec(
+        code=indicator.code,
+        accumulation=Accumulation(indicator.accumulation),
+        baseline=indicator.baseline,
+        target_4y=indicator.target_4y,
+        annual_targets=annual,
+        progress=progress,
+    )
+
+
+def indicator_spec(*, indicator: Indicator, until: date | None = None) -> IndicatorSpec:
+    """What ``plan_spec`` holds for ``indicator`` alone (up to ``until``): three queries, for
+    the live preview of one report."""
+    annual = {
+        row.vigencia: AnnualTarget(row.target, row.baseline)
+        for row in AnnualTargetRow.objects.filter(indicator=indicator)
+    }
+    targets = CutTarget.objects.filter(indicator=indicator).values_list("cut__date", "programmed")
+    reports = ProgressReport.objects.filter(indicator=indicator).values_list(
+        "cut__date", "executed", "analysis"
+    )
+    if until is not None:
+        targets = targets.filter(cut__date__lte=until)
+        reports = reports.filter(cut__date__lte=until)
+    programmed: dict[date, Decimal | None] = dict(targets)
+    executed: dict[date, tuple[Decimal | None, str]] = {d: (e, a) for d, e, a in reports}
+    progress: dict[date, Progress] = {}
+    for day in programmed.keys() | executed.keys():
+        value, analysis = executed.get(day, (None, ""))
+        progress[day] = Progress(programmed.get(day), value, analysis)
+    return _indicator_spec(indicator, annual, progress)

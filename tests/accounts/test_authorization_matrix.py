@@ -8,7 +8,7 @@ is rolled back afterwards, so rows do not depend on each other:
 
 * allowed: the response is the row's success (its status; a redirect that is not to a login
   page), and a row that writes changed the database;
-* refused: a redirect to a login page, 403 or 404, and not one row of any cascada table (nor
+* refused: a redirect to a login page, 401 (the API without a token), 403 or 404, and not one row of any cascada table (nor
   of ``auth``) changed, and no uploaded file was stored.
 
 A page added later (the workflow's) is one more row here.
@@ -678,7 +678,120 @@ PUBLIC = [
 # --- the workflow pages (/gestion/), one list per area so that each grows on its own ---------
 
 # Reporting: to-do list, report form (save, submit), bulk entry.
-REPORTING: list[Action] = []
+A_REPORTERS_X = PLAN_A_ADMINS | {"reportante"}  # Entidad X's indicators (S, C)
+A_REPORTERS_Y = PLAN_A_ADMINS | {"reportante_otra_entidad"}  # Entidad Y's (D)
+API_REPORTERS_X = SUPERUSER | {"reportante"}  # the API: the entity's reporters only
+
+
+def open_report_url(code: str, suffix: str = "") -> Callable[[World], str]:
+    return fixed(f"/gestion/{PLAN_A}/cortes/{OPEN.isoformat()}/indicadores/{code}/{suffix}")
+
+
+def report_form(code: str, **values: str) -> Callable[[World], dict[str, Any]]:
+    """The form as its page leaves it (the report's current version and values)."""
+
+    def data(world: World) -> dict[str, Any]:
+        report = ProgressReport.objects.get(cut=world.cut(OPEN), indicator=world.indicator(code))
+        executed = format(report.executed.normalize(), "f") if report.executed is not None else ""
+        return {
+            "version": str(report.version),
+            "ejecutado": executed,
+            "analisis": report.analysis,
+            "evidencias": "\n".join(report.evidence),
+            **values,
+        }
+
+    return data
+
+
+_API_KEYS: dict[str, str] = {}
+
+
+def api_token(client: Client, world: World) -> dict[str, Any]:
+    """A token for the signed-in user (already marked as used, so using it writes nothing)."""
+    from django.utils import timezone
+
+    from cascada.api.models import ApiToken
+    from cascada.api.tokens import create_token
+
+    user_id = client.session.get("_auth_user_id")
+    _API_KEYS.clear()
+    if user_id is not None:
+        user = next(u for u in world.users.values() if str(u.pk) == str(user_id))  # type: ignore[attr-defined]
+        token, key = create_token(user=user, name="matriz", actor_label="t")  # type: ignore[arg-type]
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        _API_KEYS["key"] = key
+    return {}
+
+
+def api_headers(world: World, actor: str) -> dict[str, str]:
+    key = _API_KEYS.get("key")
+    return {"Authorization": f"Bearer {key}"} if key else {}
+
+
+def api_submit(code: str) -> Callable[[World], dict[str, Any]]:
+    def data(world: World) -> dict[str, Any]:
+        report = ProgressReport.objects.get(cut=world.cut(OPEN), indicator=world.indicator(code))
+        return {"version": report.version, "comentario": "Listo."}
+
+    return data
+
+
+REPORTING: list[Action] = [
+    Action("gestión: inicio", "get", fixed("/gestion/"), SIGNED_IN),
+    Action(
+        "reportes: pendientes del corte abierto",
+        "get",
+        fixed(f"/gestion/{PLAN_A}/cortes/{OPEN.isoformat()}/pendientes/"),
+        PLAN_A_ADMINS | {"reportante", "reportante_otra_entidad"},
+    ),
+    Action("reportes: formulario de C", "get", open_report_url("C"), A_REPORTERS_X),
+    Action(
+        "reportes: vista previa de C",
+        "post",
+        open_report_url("C", "vista-previa/"),
+        A_REPORTERS_X,
+        data=lambda w: {"ejecutado": "70", "analisis": ""},
+    ),
+    Action(
+        "reportes: guardar borrador de C",
+        "post",
+        open_report_url("C"),
+        A_REPORTERS_X,
+        data=report_form("C", ejecutado="61", accion="guardar"),
+        status=(302,),
+        writes=True,
+    ),
+    Action(
+        "reportes: enviar S a revisión",
+        "post",
+        open_report_url("S"),
+        A_REPORTERS_X,
+        data=report_form("S", accion="enviar"),
+        status=(302,),
+        writes=True,
+    ),
+    Action(
+        "reportes: guardar borrador de D",
+        "post",
+        open_report_url("D"),
+        A_REPORTERS_Y,
+        data=report_form("D", ejecutado="41", accion="guardar"),
+        status=(302,),
+        writes=True,
+    ),
+    Action(
+        "API: enviar S a revisión",
+        "post",
+        fixed(f"/api/v1/planes/{PLAN_A}/cortes/{OPEN.isoformat()}/reportes/S/enviar"),
+        API_REPORTERS_X,
+        prepare=api_token,
+        data=api_submit("S"),
+        headers=api_headers,
+        content_type="application/json",
+        writes=True,
+    ),
+]
 
 
 # Review and publication: approve/return, data-quality overrides, cut states, editions.
@@ -807,7 +920,7 @@ def attempt(world: World, actor: str, action: Action) -> str | None:
         if action.writes and not changed:
             return f"allowed and {status}{where}, but nothing was written"
         return None
-    if not (status in (403, 404) or to_login(response)):
+    if not (status in (401, 403, 404) or to_login(response)):
         return f"refused, but got {status}{where}"
     if changed:
         return f"refused ({status}{where}), but the database changed"

@@ -57,6 +57,7 @@ def test_a_report_is_saved_audited_and_the_cut_recomputed(client, seed):
     assert "API, token cas_" in event.actor_label
     assert event.before == {
         "version": 1,
+        "estado": "borrador",
         "ejecutado": "10",
         "analisis": "Avance de junio.",
         "evidencias": [],
