@@ -115,7 +115,7 @@ def compute_cut_columnar(inputs: CutInputs, *, cut: date) -> CutResults:
     # suma: what each earlier vigencia executed at its last reported cut.
     earlier = (
         inputs.progress.lazy()
-        .filter((pl.col("cut").dt.year() < vigencia) & pl.col("executed").is_not_null())
+        .filter((pl.col("cut") < date(vigencia, 1, 1)) & pl.col("executed").is_not_null())
         .join(
             inputs.indicators.lazy().filter(
                 (pl.col("accumulation") == "suma") & pl.col("target_4y").is_not_null()
@@ -124,7 +124,7 @@ def compute_cut_columnar(inputs: CutInputs, *, cut: date) -> CutResults:
             how="semi",
         )
         .group_by("indicator_id", pl.col("cut").dt.year().alias("year"))
-        .agg(pl.col("executed").sort_by("cut").last())
+        .agg(pl.col("executed").get(pl.col("cut").arg_max()))
         .group_by("indicator_id")
         .agg(pl.col("executed").sum().alias("earlier"))
     )

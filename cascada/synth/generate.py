@@ -438,6 +438,17 @@ def _progress(years: dict[str, list[object]], months: tuple[int, ...], seed: int
         schema={"month": pl.Int8, "step": pl.Int16},
     )
     per_year = len(months)
+    # One vigencia at a time keeps the intermediate columns of 16 million rows out of memory.
+    parts = [
+        _year_rows(drivers.filter(pl.col("vigencia") == vigencia), calendar, seed, per_year)
+        for vigencia in VIGENCIAS
+    ]
+    return pl.concat(parts).sort("cut", "indicator_id")
+
+
+def _year_rows(
+    drivers: pl.DataFrame, calendar: pl.DataFrame, seed: int, per_year: int
+) -> pl.DataFrame:
     acc, schedule, month = pl.col("acc"), pl.col("schedule"), pl.col("month").cast(pl.Float64)
     fraction = (
         pl.when(schedule == 0)
@@ -503,4 +514,4 @@ def _progress(years: dict[str, list[object]], months: tuple[int, ...], seed: int
             list(range(len(names.ANALYSES))), list(names.ANALYSES), return_dtype=ANALYSIS
         )
         .alias("analysis"),
-    ).sort("cut", "indicator_id")
+    )
