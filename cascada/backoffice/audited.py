@@ -20,13 +20,14 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.forms import model_to_dict
 from django.http import HttpRequest
 
 from cascada.accounts import policy
 from cascada.plans.models import DevelopmentPlan, Entity, Plan, Sector
-from cascada.plans.text import reject_control_characters
+from cascada.plans.text import MAX_TEXT_LENGTH, reject_control_characters
 from cascada.tracking import audit
 from cascada.tracking.models import Cut, CutState
 from cascada.tracking.services import recompute_unpublished_cuts
@@ -140,8 +141,8 @@ class PolicyAdminMixin:
 
 
 class CleanTextMixin:
-    """Text fields refuse control characters (``cascada.plans.text``) with a message under the
-    field, as the import and the API do."""
+    """Text fields refuse control characters and text longer than an Excel cell
+    (``cascada.plans.text``) with a message under the field, as the import and the API do."""
 
     def formfield_for_dbfield(
         self, db_field: models.Field[Any, Any], request: Any, **kwargs: Any
@@ -149,6 +150,8 @@ class CleanTextMixin:
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
         if isinstance(db_field, models.CharField | models.TextField) and formfield is not None:
             formfield.validators.append(reject_control_characters)
+            if isinstance(db_field, models.TextField):
+                formfield.validators.append(MaxLengthValidator(MAX_TEXT_LENGTH))
         return formfield
 
 

@@ -75,7 +75,7 @@ from cascada.imports.schema_v1 import (
 )
 from cascada.imports.sources import FormulaCell, PercentCell, RawRow, RawSheet, read_sources
 from cascada.imports.text import clean_text
-from cascada.plans.text import CONTROL_CHARACTERS, has_control_characters
+from cascada.plans.text import CONTROL_CHARACTERS, MAX_TEXT_LENGTH, has_control_characters
 
 __all__ = [
     "GoalKind",
@@ -176,6 +176,9 @@ CONTROL_EXPECTED = (
     "un texto sin caracteres de control (se muestran como \ufffd; suelen venir de copiar y pegar "
     "desde otro sistema)"
 )
+TEXT_LENGTH_EXPECTED = (
+    f"un texto de máximo {MAX_TEXT_LENGTH:,} caracteres (lo que cabe en una celda de Excel)"
+).replace(",", ".")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -233,6 +236,8 @@ class _Row:
         for name, value in self.values.items():
             if isinstance(value, str) and has_control_characters(value):
                 self.report(name, CONTROL_CHARACTERS.sub("\ufffd", value), CONTROL_EXPECTED)
+            elif isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
+                self.report(name, value, TEXT_LENGTH_EXPECTED)
 
     def is_blank(self) -> bool:
         return not self.values
