@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cascada.web",
     "cascada.api",
     "cascada.opendata",
+    "cascada.bench",
     "cascada.synth",
     "cascada.workflow",
     "ninja",  # django-ninja renders /api/docs with its bundled Swagger UI files, not a CDN
