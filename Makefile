@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 SAMPLE := samples/gestion_publica_2026-03-31.xlsx
 
-.PHONY: demo worker test lint pytest-sqlite pytest-postgres postgres system-deps lock clean
+.PHONY: demo worker test lint pytest-sqlite pytest-postgres postgres system-deps bench lock clean
 
 # uv itself lives apart from the project's environment so that `uv sync` never removes it.
 $(UV):
@@ -73,6 +73,14 @@ pytest-postgres: $(BIN)/cascada system-deps postgres
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
 test: lint pytest-sqlite pytest-postgres
+
+# The figures of BENCHMARKS.md (issue 8) on scratch databases: a temporary SQLite file and the
+# PostgreSQL database BENCH_PG_URL, dropped and created (never one with data). Prints one JSON
+# object; takes a few minutes at district size (five load runs of 60 s).
+BENCH_SIZE ?= district
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/cascada_bench
+bench: $(BIN)/cascada postgres
+	CASCADA_BENCH_POSTGRES_URL=$(BENCH_PG_URL) $(BIN)/cascada bench --size $(BENCH_SIZE) --json
 
 lock: $(UV)
 	$(UV) lock

@@ -10,6 +10,7 @@ error (the first few are kept as samples to say what went wrong).
 from __future__ import annotations
 
 import http.client
+import math
 import random
 import threading
 import time
@@ -56,7 +57,7 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float | None:
     """Nearest-rank percentile of already sorted values (``None`` for no values)."""
     if not sorted_values:
         return None
-    rank = max(1, min(len(sorted_values), round(fraction * len(sorted_values) + 0.5)))
+    rank = max(1, min(len(sorted_values), math.ceil(fraction * len(sorted_values))))
     return sorted_values[rank - 1]
 
 

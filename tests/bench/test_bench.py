@@ -1,0 +1,140 @@
+"""``cascada bench`` at the seed size with one-second load runs: one JSON object with every key
+of issue 8, figures of the right types, no problems. The database part runs on the vendor the
+suite runs on (a scratch SQLite file, or a scratch PostgreSQL database next to the test one),
+which keeps the test under a minute; ``make bench`` runs both."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from cascada.bench.httpload import percentile
+from cascada.bench.run import Options, assemble, targets
+
+CASCADA = str(Path(sys.executable).parent / "cascada")
+TOP_KEYS = {"size", "engine_cut_s", "duckdb_cut_s", "ratio", "import_100k_rows_s", "peak_rss_mb"}
+DATABASE_KEYS = {
+    "recompute_store_s",
+    "dashboard_p50_ms",
+    "dashboard_p95_ms",
+    "errors",
+    "throughput_rps",
+}
+NUMBER = (int, float)
+
+
+def _postgres_scratch_url() -> str:
+    settings = connection.settings_dict
+    user = settings.get("USER") or "postgres"
+    host = settings.get("HOST") or "127.0.0.1"
+    port = settings.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{settings['NAME']}_bench"
+
+
+@pytest.mark.django_db
+def test_bench_at_seed_size_prints_every_figure():
+    vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    command = [
+        CASCADA,
+        "bench",
+        "--size",
+        "seed",
+        "--json",
+        "--duration",
+        "1",
+        "--runs",
+        "1",
+        "--import-rows",
+        "300",
+        "--workers",
+        "2",
+        "--only",
+        f"compute,import,{vendor}",
+    ]
+    if vendor == "postgresql":
+        command += ["--postgres-url", _postgres_scratch_url()]
+    done = subprocess.run(
+        command, capture_output=True, text=True, check=False, env={**os.environ}, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-3000:]
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1  # one JSON object, nothing else on stdout
+    result = json.loads(lines[0])
+
+    assert TOP_KEYS <= result.keys()
+    assert result["size"] == "seed"
+    for key in ("engine_cut_s", "duckdb_cut_s", "ratio", "import_100k_rows_s", "peak_rss_mb"):
+        assert isinstance(result[key], NUMBER) and result[key] > 0, key
+    assert result["details"]["compute"]["agree"] is True
+    assert result["details"]["import"]["progress_rows"] == 300
+
+    for name in ("sqlite", "postgresql"):
+        assert DATABASE_KEYS <= result[name].keys()
+    measured = result[vendor]
+    assert measured["errors"] == 0
+    assert measured["recompute_store_s"] > 0
+    assert 0 < measured["dashboard_p50_ms"] <= measured["dashboard_p95_ms"]
+    assert measured["throughput_rps"] > 0
+    assert measured["reading"]["clients"] == 20 and measured["saturation"]["clients"] == 8
+    assert measured["reading"]["requests"] > 0 and measured["saturation"]["requests"] > 0
+    other = result["postgresql" if vendor == "sqlite" else "sqlite"]
+    assert all(other[key] is None for key in DATABASE_KEYS)  # not measured: null, not made up
+
+    public = result["load_public_api"]
+    assert public["errors"] == 0 and public["requests"] > 0
+    assert result["problems"] == []
+    assert result["machine"]["nproc"] >= 1
+
+
+def test_assemble_keeps_every_key_when_nothing_was_measured(tmp_path):
+    options = Options(
+        size="district",
+        seed=1,
+        duration_s=60,
+        workers=4,
+        runs=3,
+        import_rows=100_000,
+        postgres_url="postgres://postgres@127.0.0.1:5432/unused",
+        parts=(),
+    )
+    result = assemble(options, {}, folder=tmp_path)
+    assert TOP_KEYS <= result.keys()
+    assert result["size"] == "district"
+    assert result["sqlite"].keys() == DATABASE_KEYS
+    assert all(result[key] is None for key in TOP_KEYS - {"size"})
+    assert all(t["met"] is None for t in result["targets"].values())
+
+
+def test_failed_parts_and_disagreements_are_problems(tmp_path):
+    options = Options("seed", 1, 1, 2, 1, 10, "postgres://x@127.0.0.1/y", ("compute", "sqlite"))
+    result = assemble(
+        options,
+        {
+            "compute": {"engine_cut_s": 0.2, "duckdb_cut_s": 0.1, "ratio": 2.0, "agree": False},
+            "sqlite": {"failed": "la parte database terminó con código 1"},
+        },
+        folder=tmp_path,
+    )
+    assert len(result["problems"]) == 2
+    assert result["targets"]["ratio"]["met"] is False  # 2.0 > 1.5 (seed and district goal)
+
+
+def test_targets_follow_the_issue():
+    result = {"size": "national", "engine_cut_s": 0.4, "ratio": 1.3, "peak_rss_mb": 5000}
+    checked = targets(result)
+    assert checked["engine_cut_s"]["met"] is True
+    assert checked["ratio"]["met"] is False  # 1.2 at national size
+    assert checked["peak_rss_mb"]["met"] is False
+    assert checked["import_100k_rows_s"]["met"] is None
+
+
+def test_percentile_is_nearest_rank():
+    values = sorted(float(n) for n in range(1, 101))
+    assert percentile(values, 0.50) == 50.0
+    assert percentile(values, 0.95) == 95.0
+    assert percentile([7.0], 0.95) == 7.0
+    assert percentile([], 0.5) is None
