@@ -120,6 +120,8 @@ def run_bench(options: Options) -> dict[str, Any]:
             parts["import"] = run_part(
                 "import",
                 [
+                    "--size",
+                    options.size,
                     "--seed",
                     str(options.seed),
                     "--rows",
