@@ -104,7 +104,7 @@ def run_load(
         connection = http.client.HTTPConnection(host, port, timeout=TIMEOUT_S)
         local: list[float] = []
         if think_s is not None:
-            time.sleep(rng.uniform(0, think_s[1]))
+            time.sleep(min(rng.uniform(0, think_s[1]), duration_s))
         while time.perf_counter() < deadline:
             path = rng.choice(paths)
             begin = time.perf_counter()
