@@ -14,6 +14,9 @@ reportante     no                               no       its entity's indicators
 analista       no                               no       no                      yes
 ============== ================================ ======== ======================= ===========
 
+Administrators do not report through the API, but in ``/gestion/`` they may enter any report of
+their plan on an entity's behalf (``can_enter_report``), as they may through an import.
+
 The published cuts of every plan are public: anonymous visitors see them, and nothing here is
 needed to read them. "Drafts" are the cuts that are not published.
 

@@ -405,22 +405,14 @@ def save_report(
         if unchanged:
             return before, False
         user = actor if getattr(actor, "is_authenticated", False) else None
-        now = timezone.now()
-        if report is None:
-            report = ProgressReport(cut=locked, indicator=indicator, version=0)
-        report.executed = executed
-        report.analysis = analysis
-        report.evidence = list(evidence)
-        report.proposed_programmed = proposed
-        report.reported_by = user
-        report.reported_at = now
-        report.version = before.version + 1
-        if submit:
-            report.state = Stage.ENVIADO
-            report.submitted_at = now
-        elif before.stage != Stage.DEVUELTO:
-            report.state = Stage.BORRADOR
-        report.save()
+        report = _write(
+            cut=locked,
+            indicator=indicator,
+            report=report,
+            values=(executed, analysis, evidence, proposed),
+            user=user,
+            submit=submit,
+        )
         if submit:
             ReportComment.objects.create(
                 report=report, author=user, kind=CommentKind.ENVIADO, text=comment.strip()
@@ -438,3 +430,185 @@ def save_report(
         )
         recompute_cut(cut=locked)
         return after, True
+
+
+def _write(
+    *,
+    cut: Cut,
+    indicator: Indicator,
+    report: ProgressReport | None,
+    values: tuple[Decimal | None, str, tuple[str, ...], Decimal | None],
+    user: Any,
+    submit: bool,
+) -> ProgressReport:
+    """Store checked values (executed, analysis, evidence, proposed programming) as the next
+    version of the report. A draft of a returned report stays ``devuelto``."""
+    executed, analysis, evidence, proposed = values
+    now = timezone.now()
+    if report is None:
+        report = ProgressReport(cut=cut, indicator=indicator, version=0)
+    returned = report.state == Stage.DEVUELTO and report.pk is not None
+    report.executed = executed
+    report.analysis = analysis
+    report.evidence = list(evidence)
+    report.proposed_programmed = proposed
+    report.reported_by = user
+    report.reported_at = now
+    report.version += 1
+    if submit:
+        report.state = Stage.ENVIADO
+        report.submitted_at = now
+    elif not returned:
+        report.state = Stage.BORRADOR
+    report.save()
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Many reports at once (bulk entry from a spreadsheet): all or nothing, one audit row
+
+
+@dataclass(frozen=True)
+class BulkRow:
+    """One row of a bulk entry file: where it is, which report, the version it was read at."""
+
+    line: int  # the spreadsheet row, as the user sees it
+    indicator: Indicator
+    version: int
+    data: ReportInput
+
+
+@dataclass
+class BulkSummary:
+    added: list[str] = field(default_factory=list)  # indicator codes with a new report
+    modified: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)  # what the audit row keeps
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.modified)
+
+
+class BulkRefused(ReportRefused):
+    """The file cannot be applied; ``messages`` name each row and what is wrong, in Spanish."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(" ".join(messages))
+        self.messages = messages
+
+
+class _Rollback(Exception):
+    pass
+
+
+def save_reports(
+    *,
+    cut: Cut,
+    rows: Sequence[BulkRow],
+    actor: Any,
+    source: str = "",
+    sha256: str = "",
+    sheet: str = "reportes",
+    dry_run: bool = False,
+) -> BulkSummary:
+    """Save every row, or none: the same rules as ``save_report`` (cut open, each report's
+    version, drafts only, valid values), one audit row for the whole file with its SHA-256 and
+    summary, one recomputation. A row equal to the report as stored is left alone, whatever its
+    version; a row that differs from a report changed since the file was made is a conflict.
+    With ``dry_run`` nothing is written and the summary says what would change.
+
+    Raises ``CutNotOpen`` or ``BulkRefused`` (every problem found, each naming its row)."""
+    summary = BulkSummary()
+    try:
+        with transaction.atomic():
+            locked = Cut.objects.select_for_update().get(pk=cut.pk)
+            closed = closed_reason(locked)
+            if closed:
+                raise CutNotOpen(closed)
+            reports = {
+                r.indicator_id: r
+                for r in ProgressReport.objects.select_for_update(of=("self",))
+                .select_related("reported_by")
+                .filter(cut=locked, indicator__in=[row.indicator for row in rows])
+            }
+            problems: list[str] = []
+            conflicts: list[str] = []
+            planned = []
+            for row in rows:
+                where = f"Hoja '{sheet}', fila {row.line} (indicador {row.indicator.code})"
+                errors = report_problems(row.data)
+                if errors:
+                    problems.extend(f"{where}, {k}: {v}" for k, v in errors.items())
+                    continue
+                executed, analysis, evidence = _clean(row.data)
+                report = reports.get(row.indicator.id)
+                before = state_of(report)
+                if report is not None and (before.executed, before.analysis, before.evidence) == (
+                    executed,
+                    analysis,
+                    evidence,
+                ):
+                    summary.unchanged.append(row.indicator.code)
+                    continue
+                if row.version != before.version:
+                    who = f" por {before.reported_by}" if before.reported_by else ""
+                    conflicts.append(
+                        f"{where}: el reporte cambió{who} después de descargar el archivo "
+                        f"(versión del archivo {row.version}, versión actual {before.version})."
+                    )
+                    continue
+                locked_out = locked_reason(before)
+                if locked_out:
+                    problems.append(f"{where}: {locked_out}")
+                    continue
+                planned.append((row, report, before, executed, analysis, evidence))
+            if conflicts:
+                conflicts.append(
+                    "Descargue de nuevo el archivo, copie en él sus cambios y cárguelo otra vez."
+                )
+            if problems or conflicts:
+                raise BulkRefused(problems + conflicts)
+            user = actor if getattr(actor, "is_authenticated", False) else None
+            for row, report, before, executed, analysis, evidence in planned:
+                (summary.modified if report is not None else summary.added).append(
+                    row.indicator.code
+                )
+                saved = _write(
+                    cut=locked,
+                    indicator=row.indicator,
+                    report=report,
+                    values=(executed, analysis, evidence, before.proposed_programmed),
+                    user=user,
+                    submit=False,
+                )
+                summary.changes.append(
+                    {
+                        "indicador": row.indicator.code,
+                        "fila": row.line,
+                        "antes": before.as_audit() if before.version else None,
+                        "despues": state_of(saved).as_audit(),
+                    }
+                )
+            if summary.changed:
+                audit.record(
+                    action=BULK_ACTION,
+                    actor=actor,
+                    plan=locked.plan,
+                    target=bulk_target(locked),
+                    after={
+                        "archivo": source,
+                        "sha256": sha256,
+                        "agregados": summary.added,
+                        "modificados": summary.modified,
+                        "sin_cambios": len(summary.unchanged),
+                        "cambios": summary.changes,
+                    },
+                )
+                if not dry_run:
+                    recompute_cut(cut=locked)
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return summary

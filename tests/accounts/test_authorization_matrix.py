@@ -117,6 +117,8 @@ class Action:
     # that body (JSON) instead of a form.
     headers: Callable[[World, str], dict[str, str]] | None = None
     content_type: str | None = None
+    # What a refused request may answer (besides a redirect to a login page).
+    refusals: tuple[int, ...] = (401, 403, 404)
 
 
 def fixed(url: str) -> Callable[[World], str]:
@@ -737,7 +739,78 @@ def api_submit(code: str) -> Callable[[World], dict[str, Any]]:
     return data
 
 
+BULK = f"/gestion/{PLAN_A}/cortes/{OPEN.isoformat()}/masivo/"
+
+
+def bulk_file(world: World) -> bytes:
+    """Entidad X's file of the open cut with C's executed value changed."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from cascada.imports.bulk_entry import workbook_bytes
+    from cascada.plans.models import Indicator
+
+    content = workbook_bytes(
+        cut=world.cut(OPEN),
+        indicators=Indicator.objects.filter(plan=world.plan_a, code__in=["S", "C"]),
+    )
+    book = load_workbook(BytesIO(content))
+    for row in book["reportes"].iter_rows(min_row=2):
+        if row[0].value == "C":
+            row[5].value = 66
+    output = BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def bulk_upload(world: World) -> dict[str, Any]:
+    return {"archivo": SimpleUploadedFile("reportes.xlsx", bulk_file(world))}
+
+
+def bulk_pending(client: Client, world: World) -> dict[str, Any]:
+    """The file uploaded and previewed by the same visitor (refused ones get no pending)."""
+    client.post(BULK, bulk_upload(world))
+    pending = client.session.get("cascada_bulk_pending") or {}
+    return {"archivo": pending.get("file", "")}
+
+
 REPORTING: list[Action] = [
+    Action("carga masiva: página", "get", fixed(BULK), A_REPORTERS_X | {"reportante_otra_entidad"}),
+    Action(
+        "carga masiva: descargar",
+        "get",
+        fixed(BULK + "reportes.xlsx"),
+        A_REPORTERS_X | {"reportante_otra_entidad"},
+    ),
+    # Entidad Y's reporter may use the page, but a file with Entidad X's indicators is refused
+    # by its content (422, every row named); with nothing previewed there is nothing to confirm.
+    Action(
+        "carga masiva: cargar y revisar",
+        "post",
+        fixed(BULK),
+        A_REPORTERS_X,
+        data=bulk_upload,
+        refusals=(403, 404, 422),
+    ),
+    Action(
+        "carga masiva: confirmar",
+        "post",
+        fixed(BULK + "confirmar/"),
+        A_REPORTERS_X,
+        prepare=bulk_pending,
+        status=(302,),
+        writes=True,
+        refusals=(403, 404, 409),
+    ),
+    Action(
+        "carga masiva: cancelar",
+        "post",
+        fixed(BULK + "cancelar/"),
+        A_REPORTERS_X | {"reportante_otra_entidad"},
+        prepare=bulk_pending,
+        status=(302,),
+    ),
     Action("gestión: inicio", "get", fixed("/gestion/"), SIGNED_IN),
     Action(
         "reportes: pendientes del corte abierto",
@@ -920,7 +993,7 @@ def attempt(world: World, actor: str, action: Action) -> str | None:
         if action.writes and not changed:
             return f"allowed and {status}{where}, but nothing was written"
         return None
-    if not (status in (401, 403, 404) or to_login(response)):
+    if not (status in action.refusals or to_login(response)):
         return f"refused, but got {status}{where}"
     if changed:
         return f"refused ({status}{where}), but the database changed"

@@ -268,3 +268,34 @@ def test_a_closed_cut_is_read_only(world, signed_in):
 )
 def test_others_may_not_open_the_form(world, signed_in, actor):
     assert signed_in(actor).get(url("C")).status_code == 403
+
+
+def test_submitting_through_the_api_uses_the_same_rules(world, client):
+    from cascada.api.tokens import create_token
+
+    _, key = create_token(user=world.users["reportante"], name="t", actor_label="t")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    api = f"/api/v1/planes/{PLAN_A}/cortes/{OPEN.isoformat()}/reportes/C/enviar"
+    events = AuditEvent.objects.count()
+    # C: 60 of 80, en rezago, without analysis
+    missing = client.post(api, {"version": 1}, content_type="application/json", **auth)
+    assert missing.status_code == 422
+    assert missing.json()["errores"][0]["campo"] == "analisis"
+    assert report(world, "C").state == Stage.BORRADOR and AuditEvent.objects.count() == events
+    stale = client.post(api, {"version": 7}, content_type="application/json", **auth)
+    assert stale.status_code == 409
+    api_s = api.replace("/reportes/C/", "/reportes/S/")
+    ok = client.post(
+        api_s, {"version": 1, "comentario": "Va."}, content_type="application/json", **auth
+    )
+    assert ok.status_code == 200, ok.content
+    assert ok.json()["estado_reporte"] == "enviado" and ok.json()["editable"] is False
+    assert report(world, "S").state == Stage.ENVIADO
+    assert AuditEvent.objects.count() == events + 1
+    again = client.put(
+        api_s.removesuffix("/enviar"),
+        {"version": 2, "ejecutado": "7"},
+        content_type="application/json",
+        **auth,
+    )
+    assert again.status_code == 409 and "enviado a revisión" in again.json()["detail"]

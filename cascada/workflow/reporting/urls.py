@@ -1,3 +1,5 @@
+"""Entities report their indicators for a cut: to-do list, form with live preview, bulk entry."""
+
 from django.urls import URLPattern, URLResolver, path
 
 from cascada.workflow.reporting import views
@@ -10,4 +12,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(CUT + "pendientes/", views.todo, name="todo"),
     path(REPORT, views.report_form, name="report"),
     path(REPORT + "vista-previa/", views.report_preview, name="report_preview"),
+    path(CUT + "masivo/", views.bulk, name="bulk"),
+    path(CUT + "masivo/reportes.xlsx", views.bulk_download, name="bulk_download"),
+    path(CUT + "masivo/confirmar/", views.bulk_confirm, name="bulk_confirm"),
+    path(CUT + "masivo/cancelar/", views.bulk_cancel, name="bulk_cancel"),
 ]

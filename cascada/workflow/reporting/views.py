@@ -10,6 +10,7 @@ without JavaScript; htmx only refreshes the preview while typing.
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -25,10 +26,15 @@ from cascada.accounts.models import Role
 from cascada.engine import display
 from cascada.engine.model import IndicatorResult
 from cascada.engine.progress import NEEDS_ANALYSIS
+from cascada.imports import uploads
+from cascada.imports.bulk_entry import apply_bulk_file, workbook_bytes
+from cascada.imports.issues import TemplateError
 from cascada.plans.models import Entity, Indicator, Plan
 from cascada.tracking.models import Cut, CutState, CutTarget, ProgressReport, ReportComment
 from cascada.tracking.reporting import (
     BULK_ACTION,
+    BulkRefused,
+    BulkSummary,
     CutNotOpen,
     InvalidReport,
     ReportLocked,
@@ -120,7 +126,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 indicators = policy.enterable_indicators(user, plan)
                 row["pending"] = pending_count(cut=cut, indicators=indicators)
                 row["todo_url"] = reverse("workflow:todo", args=args)
-                row["bulk_url"] = optional_url("workflow:bulk", *args)
+                row["bulk_url"] = reverse("workflow:bulk", args=args)
             cuts.append(row)
         plans.append(
             {
@@ -128,6 +134,11 @@ def home(request: HttpRequest) -> HttpResponse:
                 "roles": roles or ["Superusuario"],
                 "cuts": cuts,
                 "manage_url": optional_url("workflow:plan_cuts", plan.code) if reviews else None,
+                "formulation_url": (
+                    optional_url("workflow:formulation", plan.code)
+                    if policy.can_administer(user, plan)
+                    else None
+                ),
             }
         )
     return render(request, "workflow/home.html", {"plans": plans})
@@ -175,7 +186,7 @@ def todo(request: HttpRequest, plan: str, fecha: date) -> HttpResponse:
             "administers": administers,
             "entities": entities,
             "entity": entity,
-            "bulk_url": optional_url("workflow:bulk", cut.plan.code, cut.date.isoformat()),
+            "bulk_url": reverse("workflow:bulk", args=(cut.plan.code, cut.date.isoformat())),
         },
     )
 
@@ -398,3 +409,159 @@ def _conflict_view(current: ReportState, typed: Typed) -> dict[str, Any]:
         "stage": _stage_label(current.stage),
         "mine": typed,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk entry
+
+
+BULK_PENDING = "cascada_bulk_pending"
+BULK_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _bulk_access(request: HttpRequest, plan: str, fecha: date) -> Cut:
+    cut = _cut(plan, fecha)
+    if not policy.can_enter_reports(request.user, cut.plan):
+        raise PermissionDenied
+    return cut
+
+
+def _drop_bulk(request: HttpRequest) -> None:
+    pending = request.session.pop(BULK_PENDING, None)
+    if isinstance(pending, dict) and isinstance(pending.get("file"), str):
+        uploads.discard(pending["file"])
+
+
+def _bulk_page(
+    request: HttpRequest, cut: Cut, *, status: int = 200, **context: Any
+) -> HttpResponse:
+    args = (cut.plan.code, cut.date.isoformat())
+    return render(
+        request,
+        "workflow/reporting/bulk.html",
+        {
+            "cut": cut,
+            "plan": cut.plan,
+            "date": display.format_date(cut.date),
+            "closed": closed_reason(cut),
+            "download_url": reverse("workflow:bulk_download", args=args),
+            "todo_url": reverse("workflow:todo", args=args),
+            "max_mb": BULK_MAX_BYTES // (1024 * 1024),
+            **context,
+        },
+        status=status,
+    )
+
+
+def _bulk_outcome(
+    request: HttpRequest, cut: Cut, path: Path, name: str, *, dry_run: bool
+) -> BulkSummary | HttpResponse:
+    """The file applied (or checked); a page with every problem when it cannot be."""
+    try:
+        return apply_bulk_file(
+            path=path,
+            cut=cut,
+            indicators=policy.enterable_indicators(request.user, cut.plan),
+            actor=request.user,
+            source=name,
+            dry_run=dry_run,
+        )
+    except TemplateError as error:
+        messages = [issue.message for issue in error.issues[:500]]
+    except (CutNotOpen, BulkRefused) as refused:
+        messages = getattr(refused, "messages", [refused.message])
+    _drop_bulk(request)
+    return _bulk_page(request, cut, status=422, file_name=name, problems=messages)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def bulk(request: HttpRequest, plan: str, fecha: date) -> HttpResponse:
+    cut = _bulk_access(request, plan, fecha)
+    if request.method != "POST":
+        done = request.GET.get("hecho", "")
+        return _bulk_page(request, cut, done=int(done) if done.isdigit() else None)
+    file = request.FILES.get("archivo")
+    if file is None or not file.name or not file.name.lower().endswith(".xlsx"):
+        return _bulk_page(
+            request, cut, status=422, error="Elija el archivo .xlsx descargado de esta página."
+        )
+    if file.size is not None and file.size > BULK_MAX_BYTES:
+        return _bulk_page(
+            request,
+            cut,
+            status=413,
+            error=f"El archivo pesa más de {BULK_MAX_BYTES // (1024 * 1024)} MB.",
+        )
+    _drop_bulk(request)
+    stored = uploads.store(file.chunks(), suffix=".xlsx")
+    name = Path(file.name).name[:200]
+    outcome = _bulk_outcome(request, cut, uploads.path_of(stored.name), name, dry_run=True)
+    if isinstance(outcome, HttpResponse):
+        uploads.discard(stored.name)
+        return outcome
+    if not outcome.changed:
+        uploads.discard(stored.name)
+    else:
+        request.session[BULK_PENDING] = {
+            "file": stored.name,
+            "sha256": stored.sha256,
+            "name": name,
+            "cut": cut.pk,
+        }
+    return _bulk_page(request, cut, summary=outcome, file_name=name, pending=stored.name)
+
+
+@require_safe
+@login_required
+def bulk_download(request: HttpRequest, plan: str, fecha: date) -> HttpResponse:
+    cut = _bulk_access(request, plan, fecha)
+    content = workbook_bytes(
+        cut=cut, indicators=policy.enterable_indicators(request.user, cut.plan)
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"reportes_{cut.plan.code}_{cut.date.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_POST
+@login_required
+def bulk_confirm(request: HttpRequest, plan: str, fecha: date) -> HttpResponse:
+    cut = _bulk_access(request, plan, fecha)
+    pending = request.session.get(BULK_PENDING)
+    if (
+        not isinstance(pending, dict)
+        or pending.get("cut") != cut.pk
+        or request.POST.get("archivo") != pending.get("file")
+    ):
+        return _bulk_page(
+            request,
+            cut,
+            status=409,
+            error="No hay un archivo revisado para confirmar: cárguelo de nuevo.",
+        )
+    try:
+        path = uploads.verified(pending["file"], pending["sha256"])
+    except (uploads.UploadMissing, uploads.UploadChanged):
+        _drop_bulk(request)
+        return _bulk_page(
+            request, cut, status=409, error="El archivo ya no está disponible: cárguelo de nuevo."
+        )
+    outcome = _bulk_outcome(request, cut, path, pending["name"], dry_run=False)
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    _drop_bulk(request)
+    url = reverse("workflow:bulk", args=(cut.plan.code, cut.date.isoformat()))
+    return redirect(f"{url}?hecho={len(outcome.added) + len(outcome.modified)}")
+
+
+@require_POST
+@login_required
+def bulk_cancel(request: HttpRequest, plan: str, fecha: date) -> HttpResponse:
+    cut = _bulk_access(request, plan, fecha)
+    _drop_bulk(request)
+    return redirect("workflow:bulk", cut.plan.code, cut.date.isoformat())
