@@ -23,7 +23,7 @@ from django.core.management import CommandError, call_command
 from cascada.tracking.backup import backed_up_models
 from tests.scratch import ON_POSTGRES, Site, needs_postgres, needs_sqlite, scratch_site
 
-SITE = Path(__file__).with_name("site.py")
+SITE = Path(__file__).with_name("scenario.py")
 PASS_VENDOR = "postgresql" if ON_POSTGRES else "sqlite"
 
 pytestmark = pytest.mark.slow

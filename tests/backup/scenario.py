@@ -1,9 +1,9 @@
 """Run in a subprocess against DATABASE_URL (one interpreter, to keep the suite quick):
 
-* ``python site.py build [URL]``: migrate (and copy the migrated, empty database to URL), ``cascada demo``, then a row in every table a backup copies
+* ``python scenario.py build [URL]``: migrate (and copy the migrated, empty database to URL), ``cascada demo``, then a row in every table a backup copies
   that the demo leaves empty, with awkward values (accents, emoji, right-to-left marks, markup,
   nested JSON, microseconds) and uploaded files; prints the dump below;
-* ``python site.py check``: prints the dump, then adds a user and an audit row and prints their
+* ``python scenario.py check``: prints the dump, then adds a user and an audit row and prints their
   ids (new rows must get ids after the restored ones).
 
 The dump is every row of every table a backup copies, read through the ORM, with values
