@@ -96,6 +96,7 @@ PLAN_A_VIEWERS = PLAN_A_ADMINS | {"revisor", "analista"}  # see plan A's drafts
 ADMIN_USERS = PLAN_A_VIEWERS | {"administrador_otro_plan"}  # staff with a role that reads
 STAFF = frozenset(name for name, spec in ACTORS.items() if spec is not None and spec[0])
 NOBODY: frozenset[str] = frozenset()
+AUDIT_READERS = PLAN_ADMINS | {"revisor"}  # administer or review some plan
 
 
 # ---------------------------------------------------------------------------------------------
@@ -924,6 +925,11 @@ FORMULATION: list[Action] = [
         status=(302,),
         writes=True,
     ),
+    # The audit log is read-only: administrators and reviewers of some plan (each sees its
+    # plans' rows, tests/workflow/test_auditlog.py), superusers everything.
+    Action("auditoría: página", "get", fixed("/gestion/auditoria/"), AUDIT_READERS),
+    Action("auditoría: CSV", "get", fixed("/gestion/auditoria/exportar.csv"), AUDIT_READERS),
+    Action("auditoría: Excel", "get", fixed("/gestion/auditoria/exportar.xlsx"), AUDIT_READERS),
 ]
 
 
