@@ -262,6 +262,12 @@ def can_edit_shared(user: Actor, obj: Shared | None) -> bool:
 # The admin
 
 
+def can_manage_users(user: Actor) -> bool:
+    """Add, change (passwords too) and delete user accounts in the admin: superusers only. The
+    roles of a plan are ``can_grant``."""
+    return is_superuser(user)
+
+
 def can_use_admin(user: Actor) -> bool:
     """See the admin's pages at all (Django also requires the staff flag): superusers and
     staff members who may see some plan's drafts."""

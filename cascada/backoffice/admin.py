@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest
 
 from cascada.accounts import policy
 from cascada.accounts.models import Membership, Role
 from cascada.backoffice.audited import AuditedAdmin, AuditedInline, ReadOnlyAdmin
+from cascada.backoffice.users import AuditedUserAdmin
 from cascada.plans.models import (
     AnnualTarget,
     DevelopmentPlan,
@@ -43,6 +45,11 @@ from cascada.tracking.roles import grant_role
 admin.site.site_header = "cascada · administración"
 admin.site.site_title = "cascada"
 admin.site.index_title = "Planes y seguimiento"
+
+# User accounts: Django's admin, audited (``users.py``).
+if admin.site.is_registered(get_user_model()):
+    admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), AuditedUserAdmin)
 
 
 @admin.register(DevelopmentPlan)

@@ -933,11 +933,55 @@ FORMULATION: list[Action] = [
 ]
 
 
+# User accounts in the admin (Django's, audited: cascada/backoffice/users.py): superusers only.
+NEW_PASSWORD = "otra-clave-segura-2026"
+USER_ADMIN: list[Action] = [
+    Action(
+        "admin usuario: agregar",
+        "post",
+        fixed("/admin/auth/user/add/"),
+        SUPERUSER,
+        data=lambda w: {
+            "username": "nueva",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "usable_password": "true",
+        },
+        status=(302,),
+        writes=True,
+    ),
+    Action(
+        "admin usuario: cambiar la contraseña",
+        "post",
+        lambda w: f"/admin/auth/user/{w.users['usuario_sin_rol'].pk}/password/",  # type: ignore[attr-defined]
+        SUPERUSER,
+        data=lambda w: {
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "usable_password": "true",
+        },
+        status=(302,),
+        writes=True,
+    ),
+    Action(
+        "admin usuario: eliminar",
+        "post",
+        lambda w: f"/admin/auth/user/{w.users['usuario_sin_rol'].pk}/delete/",  # type: ignore[attr-defined]
+        SUPERUSER,
+        data=lambda w: {"post": "yes"},
+        status=(302,),
+        writes=True,
+    ),
+    Action("admin usuario: lista", "get", fixed("/admin/auth/user/"), SUPERUSER),
+]
+
+
 ACTIONS: list[Action] = [
     *IMPORT,
     *REPORTING,
     *REVIEW,
     *FORMULATION,
+    *USER_ADMIN,
     *(action for rows in ADMIN_MODELS for action in rows.actions()),
     *admin_reading(),
     *SESSION,
