@@ -157,6 +157,27 @@ CASCADA_REPORT_SYNC_MAX_INDICATORS = int(
     os.environ.get("CASCADA_REPORT_SYNC_MAX_INDICATORS", "100")
 )
 
+# E-mail (reminders to reporters). The console by default (development prints them); SMTP when
+# EMAIL_HOST is set, e.g. EMAIL_HOST=smtp.example.gov.co EMAIL_PORT=587 EMAIL_USE_TLS=true.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587" if EMAIL_HOST else "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", bool(EMAIL_HOST) and not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cascada <no-responder@localhost>")
+# Deadline reminders go this many days (or fewer) before a cut's deadline (`cascada remind`).
+CASCADA_REMINDER_DAYS = int(os.environ.get("CASCADA_REMINDER_DAYS", "3"))
+# The site's address as reporters reach it, for the links in e-mails.
+CASCADA_BASE_URL = os.environ.get("CASCADA_BASE_URL", "http://127.0.0.1:8000")
+
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 # Serve straight from the apps' static folders, so `runserver` and gunicorn work without a
