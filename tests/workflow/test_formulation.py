@@ -240,3 +240,12 @@ def test_other_roles_cannot_open_the_formulation_pages(world):
         for url in (f"/gestion/{PLAN_A}/formulacion/", target_url("S", 2026), weights_url(2026)):
             assert client.get(url).status_code == 403, (name, url)
     assert Client().get(weights_url(2026)).status_code == 302  # to the sign-in page
+
+
+def test_the_workflow_home_links_to_formulation_and_the_audit_log(world, admin):
+    page = admin.get("/gestion/").content.decode()
+    assert f"/gestion/{PLAN_A}/formulacion/" in page and "/gestion/auditoria/" in page
+    reporter = Client()
+    reporter.force_login(world.users["reportante"])
+    page = reporter.get("/gestion/").content.decode()
+    assert "/formulacion/" not in page and "/gestion/auditoria/" not in page

@@ -136,12 +136,13 @@ def home(request: HttpRequest) -> HttpResponse:
                 "manage_url": optional_url("workflow:plan_cuts", plan.code) if reviews else None,
                 "formulation_url": (
                     optional_url("workflow:formulation", plan.code)
-                    if policy.can_administer(user, plan)
+                    if policy.can_change_formulation(user, plan)
                     else None
                 ),
             }
         )
-    return render(request, "workflow/home.html", {"plans": plans})
+    audit_url = reverse("workflow:audit_log") if policy.can_use_audit_log(user) else None
+    return render(request, "workflow/home.html", {"plans": plans, "audit_url": audit_url})
 
 
 @require_safe
