@@ -11,10 +11,11 @@ import secrets
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -122,9 +123,10 @@ def scratch_site(
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def snapshot(site: Site) -> dict[str, list[str]]:
+def snapshot(site: Site, mask: Callable[[str], bool] | None = None) -> dict[str, list[str]]:
     """Every row of every table of ``site``'s database, read with plain SQL (to compare a
-    database with itself at two moments)."""
+    database with itself at two moments, or with a copy); columns whose name ``mask`` accepts
+    read as ``*``."""
     if site.url.startswith("sqlite:"):
         import sqlite3
 
@@ -136,9 +138,7 @@ def snapshot(site: Site) -> dict[str, list[str]]:
             )
         ]
         try:
-            return {
-                t: sorted(map(repr, connection.execute(f'SELECT * FROM "{t}"'))) for t in tables
-            }
+            return {t: _rows(connection.execute(f'SELECT * FROM "{t}"'), mask) for t in tables}
         finally:
             connection.close()
     with psycopg.connect(site.url.replace("postgres://", "postgresql://", 1)) as pg:
@@ -146,4 +146,13 @@ def snapshot(site: Site) -> dict[str, list[str]]:
             name
             for (name,) in pg.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
         ]
-        return {t: sorted(map(repr, pg.execute(f'SELECT * FROM "{t}"'))) for t in tables}
+        return {t: _rows(pg.execute(f'SELECT * FROM "{t}"'), mask) for t in tables}
+
+
+def _rows(cursor: Any, mask: Callable[[str], bool] | None) -> list[str]:
+    names = [column[0] for column in cursor.description]
+    hidden = [mask is not None and mask(name) for name in names]
+    return sorted(
+        repr(tuple("*" if hide else value for hide, value in zip(hidden, row, strict=True)))
+        for row in cursor
+    )
