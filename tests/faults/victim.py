@@ -51,7 +51,7 @@ def hold(marker: Path) -> None:
 
 def main() -> None:
     action, pause = sys.argv[1], int(sys.argv[2])
-    marker = Path(sys.argv[3]) if len(sys.argv) > 3 else None
+    marker = Path(sys.argv[3] if len(sys.argv) > 3 else os.devnull)
     writes = 0
 
     def count(execute, sql, params, many, context):
