@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("datos/", include("cascada.opendata.urls")),
     path("gestion/", include("cascada.workflow.urls")),
+    path("", include("cascada.workflow.review.public_urls")),
     path("", include("cascada.web.urls")),
 ]

@@ -2,12 +2,13 @@
 a Frictionless Data Package (``datapackage.json``) that describes them, and a zip of all.
 
 What the files hold. The files of a cut's edition are a **series**: every published cut of the
-plan up to the selected one (by date), as published when the selected edition was published
-(cuts published later are left out), one row per cut in ``plan.csv``, per objective and cut in
-``objetivos.csv``, per indicator and cut in ``indicadores.csv``. So the latest edition alone
-gives the whole history, and the files of an edition do not change when another cut is
-published afterwards. The figures are the stored results of each cut, read through the report's
-one dataset builder (``cascada.reports.dataset.build_dataset``), never recomputed.
+plan up to the selected one (by date), each in the edition that was in force when the selected
+edition was published (cuts and corrections published later are left out), one row per cut in
+``plan.csv``, per objective and cut in ``objetivos.csv``, per indicator and cut in
+``indicadores.csv``. So the latest edition alone gives the whole history, and the files of an
+edition never change afterwards: they are read from the immutable snapshots of the editions
+(``cascada.tracking.editions``), never from the live results nor recomputed, so edition 1 stays
+readable, unchanged, after a correction publishes edition 2.
 
 Formats, and why:
 
@@ -53,10 +54,17 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 
-from cascada.engine.display import NO_PROGRAMMING, format_date
-from cascada.reports.dataset import ReportDataset, ReportNotFound, build_dataset
-from cascada.tracking.editions import current_edition
-from cascada.tracking.models import Cut, CutState
+from cascada.engine.display import NO_PROGRAMMING, format_date, status_label
+from cascada.engine.model import Status
+from cascada.engine.progress import IN_CUT_ROLLUP
+from cascada.tracking.editions import (
+    EditionFigures,
+    current_edition,
+    edition_row,
+    figures,
+    series_editions,
+)
+from cascada.tracking.models import Cut, CutEdition
 
 from .columns import INDICATORS_TABLE, OBJECTIVES_TABLE, PLAN_TABLE, TABLES, Table
 
@@ -110,86 +118,88 @@ def _utc(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.astimezone(UTC).replace(microsecond=0)
 
 
-def series(*, plan_code: str, cut_date: date) -> tuple[Cut, list[Cut]]:
-    """The selected published cut and the published cuts of its series (see the module
-    docstring), oldest first."""
+def _published_edition(plan_code: str, cut_date: date, edition: int | None) -> CutEdition:
     cut = Cut.objects.select_related("plan").filter(plan__code=plan_code, date=cut_date).first()
     if cut is None:
         raise OpenDataNotFound(
             f"El plan «{plan_code}» no tiene un corte el {cut_date.isoformat()}."
         )
-    if cut.state != CutState.PUBLICADO:
+    number = current_edition(cut) if edition is None else edition
+    if number is None:
         raise OpenDataNotFound(
             f"El corte {cut_date.isoformat()} del plan «{plan_code}» no está publicado: solo "
             "los cortes publicados tienen datos abiertos."
         )
-    cuts = Cut.objects.filter(plan=cut.plan, state=CutState.PUBLICADO, date__lte=cut.date)
-    if cut.published_at is not None:
-        cuts = cuts.exclude(published_at__gt=cut.published_at)
-    return cut, list(cuts.order_by("date"))
+    row = edition_row(cut, number)
+    if row is None:
+        raise OpenDataNotFound(
+            f"El corte {cut_date.isoformat()} del plan «{plan_code}» no tiene publicada la "
+            f"edición {number}: solo las ediciones publicadas tienen datos abiertos."
+        )
+    return row
 
 
-def _plan_row(data: ReportDataset, cut: Cut) -> Row:
+def _plan_row(data: EditionFigures, edition: CutEdition) -> Row:
     return {
-        "plan": data.plan.code,
-        "nombre_plan": data.plan.name,
-        "sector": data.plan.sector,
-        "entidad_cabeza": data.plan.head_entity,
-        "corte": cut.date,
-        "edicion": current_edition(cut),
-        "vigencia": cut.vigencia,
-        "publicado_el": _utc(cut.published_at),
+        "plan": data.plan_code,
+        "nombre_plan": data.plan_name,
+        "sector": data.sector,
+        "entidad_cabeza": data.head_entity,
+        "corte": data.cut,
+        "edicion": edition.number,
+        "vigencia": data.cut.year,
+        "publicado_el": _utc(edition.published_at),
         "cumplimiento": data.compliance,
         "avance_vigencia": data.year,
         "avance_cuatrienio": data.four_year,
-        "semaforo": data.semaforo,
-        "tope_indicador": data.plan.cap,
-        "umbral_sobreejecucion": data.plan.overexecution_threshold,
-        "fuente": data.plan.source,
+        "semaforo": data.semaforo or None,
+        "tope_indicador": data.cap,
+        "umbral_sobreejecucion": data.overexecution_threshold,
+        "fuente": data.source,
     }
 
 
-def _objective_rows(data: ReportDataset, cut: Cut) -> Iterable[Row]:
+def _objective_rows(data: EditionFigures, edition: CutEdition) -> Iterable[Row]:
     for o in data.objectives:
         yield {
-            "plan": data.plan.code,
-            "corte": cut.date,
-            "edicion": current_edition(cut),
-            "vigencia": cut.vigencia,
+            "plan": data.plan_code,
+            "corte": data.cut,
+            "edicion": edition.number,
+            "vigencia": data.cut.year,
             "objetivo": o.code,
             "nombre_objetivo": o.name,
             "cumplimiento": o.compliance,
             "avance_vigencia": o.year,
             "avance_cuatrienio": o.four_year,
-            "semaforo": o.semaforo,
+            "semaforo": o.semaforo or None,
             "peso": o.weight,
             "indicadores": len(o.indicators),
-            "indicadores_programados": o.programmed_count,
+            "indicadores_programados": sum(
+                1 for i in o.indicators if Status(i.status) in IN_CUT_ROLLUP
+            ),
             "nota": NO_PROGRAMMING["es"] if o.compliance is None else "",
         }
 
 
-def _indicator_rows(data: ReportDataset, cut: Cut) -> Iterable[Row]:
-    formulation = {f.indicator_code: f for f in data.formulation}
+def _indicator_rows(data: EditionFigures, edition: CutEdition) -> Iterable[Row]:
     for o in data.objectives:
         for i in o.indicators:
-            f = formulation.get(i.code)
             yield {
-                "plan": data.plan.code,
-                "corte": cut.date,
-                "edicion": current_edition(cut),
-                "vigencia": cut.vigencia,
+                "plan": data.plan_code,
+                "corte": data.cut,
+                "edicion": edition.number,
+                "vigencia": data.cut.year,
                 "objetivo": o.code,
-                "meta": i.goal_code,
-                "tipo_meta": i.goal_kind.value,
+                "meta": i.goal,
+                "tipo_meta": i.goal_kind,
                 "nombre_meta": i.goal_name,
-                "entidad_responsable": i.responsible_entity,
+                "entidad_responsable": i.entity,
                 "indicador": i.code,
                 "nombre_indicador": i.name,
                 "unidad": i.unit,
-                "tipo_anualizacion": i.accumulation.value,
-                "linea_base": f.baseline if f else None,
-                "meta_cuatrienio": f.target_4y if f else None,
+                "tipo_anualizacion": i.accumulation,
+                "linea_base": i.baseline,
+                "meta_cuatrienio": i.target_4y,
                 "meta_vigencia": i.annual_target,
                 "programado_corte": i.programmed,
                 "ejecutado_corte": i.executed,
@@ -198,40 +208,41 @@ def _indicator_rows(data: ReportDataset, cut: Cut) -> Iterable[Row]:
                 "avance_cuatrienio": i.progress_4y,
                 "peso": i.weight,
                 "peso_efectivo": i.effective_weight,
-                "estado": i.status.value,
-                "estado_etiqueta": i.status_label,
-                "semaforo": i.semaforo,
-                "alertas": ";".join(a.value for a in i.alerts),
+                "estado": i.status,
+                "estado_etiqueta": status_label(Status(i.status)),
+                "semaforo": i.semaforo or None,
+                "alertas": ";".join(i.alerts),
                 "analisis": i.analysis,
             }
 
 
-def build_open_data(*, plan_code: str, cut_date: date) -> OpenData:
-    """The tables of the published cut ``cut_date`` of ``plan_code`` (``OpenDataNotFound``
-    otherwise)."""
-    cut, cuts = series(plan_code=plan_code, cut_date=cut_date)
+def _source_line(data: EditionFigures) -> str:
+    cut = f"Corte {format_date(data.cut)}."
+    source = data.source.strip()
+    return f"Fuente: {source} {cut}" if source else cut
+
+
+def build_open_data(*, plan_code: str, cut_date: date, edition: int | None = None) -> OpenData:
+    """The tables of edition ``edition`` (the one in force when ``None``) of the cut
+    ``cut_date`` of ``plan_code``, read from the editions' snapshots only
+    (``OpenDataNotFound`` when there is no such published edition)."""
+    selected = _published_edition(plan_code, cut_date, edition)
     tables: dict[str, list[Row]] = {t.name: [] for t in TABLES}
-    last: ReportDataset | None = None
-    for each in cuts:
-        try:
-            data = build_dataset(plan_code=plan_code, cut_date=each.date, lang="es")
-        except ReportNotFound as missing:  # a published cut always has results: a broken one
-            raise OpenDataNotFound(str(missing)) from None
+    editions = series_editions(selected)
+    for each in editions:
+        data = figures(each)
         tables[PLAN_TABLE.name].append(_plan_row(data, each))
         tables[OBJECTIVES_TABLE.name].extend(_objective_rows(data, each))
         tables[INDICATORS_TABLE.name].extend(_indicator_rows(data, each))
-        last = data
-    edition = current_edition(cut)
-    if last is None or edition is None:  # the selected cut is published and in its own series
-        raise OpenDataNotFound(f"El corte {cut_date.isoformat()} no tiene datos publicados.")
+    last = figures(selected)
     return OpenData(
-        plan_code=cut.plan.code,
-        plan_name=cut.plan.name,
-        cut=cut.date,
-        edition=edition,
-        published_at=_utc(cut.published_at),
-        source=last.source_line,
-        cuts=tuple(c.date for c in cuts),
+        plan_code=last.plan_code,
+        plan_name=last.plan_name,
+        cut=selected.cut.date,
+        edition=selected.number,
+        published_at=_utc(selected.published_at),
+        source=_source_line(last),
+        cuts=tuple(e.cut.date for e in editions),
         tables=tables,
     )
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
@@ -20,8 +21,8 @@ from cascada.opendata.build import (
     render_file,
 )
 from cascada.opendata.columns import TABLES
-from cascada.tracking.editions import current_edition, is_current_edition
-from cascada.tracking.models import Cut, CutState
+from cascada.tracking.editions import is_readable_edition
+from cascada.tracking.models import Cut, CutEdition
 
 
 @dataclass(frozen=True)
@@ -44,18 +45,16 @@ class PlanEditions:
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    cuts = (
-        Cut.objects.filter(state=CutState.PUBLICADO)
-        .select_related("plan")
-        .order_by("plan__code", "-date")
+    """Every published edition of every cut, newest cut first (older editions stay listed)."""
+    rows = (
+        CutEdition.objects.filter(number__lte=F("cut__edition"))
+        .select_related("cut__plan")
+        .order_by("cut__plan__code", "-cut__date", "-number")
     )
     by_plan: dict[tuple[str, str], list[Edition]] = defaultdict(list)
-    for cut in cuts:
-        edition = current_edition(cut)
-        if edition is not None:
-            by_plan[(cut.plan.code, cut.plan.name)].append(
-                Edition(cut.plan.code, cut.date, edition)
-            )
+    for row in rows:
+        plan = row.cut.plan
+        by_plan[(plan.code, plan.name)].append(Edition(plan.code, row.cut.date, row.number))
     plans = [PlanEditions(code, name, tuple(e)) for (code, name), e in by_plan.items()]
     return render(
         request,
@@ -67,10 +66,10 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_safe
 def data_file(request: HttpRequest, code: str, day: date, edition: int, name: str) -> HttpResponse:
     cut = Cut.objects.filter(plan__code=code, date=day).first()
-    if cut is None or not is_current_edition(cut, edition):
+    if cut is None or not is_readable_edition(cut, edition):
         raise Http404
     try:
-        data = build_open_data(plan_code=code, cut_date=day)
+        data = build_open_data(plan_code=code, cut_date=day, edition=edition)
     except OpenDataNotFound:
         raise Http404 from None
     response = HttpResponse(render_file(data, name), content_type=media_type(name))

@@ -6,12 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from cascada.engine import compute_cut
 from cascada.engine.model import PlanResult, Rollup
 from cascada.plans.models import Indicator, Objective, Plan
-from cascada.tracking import audit
 from cascada.tracking.models import (
     Cut,
     CutState,
@@ -173,25 +171,22 @@ def recompute_unpublished_cuts(*, plan: Plan) -> None:
         recompute_cut(cut=cut)
 
 
-@transaction.atomic
 def publish_cut(*, cut: Cut, actor: Any = None, actor_label: str = "", reason: str = "") -> bool:
-    """Publish ``cut`` with freshly computed results; ``False`` if it already was published."""
+    """Publish ``cut`` now, from ``abierto`` or ``en_revision``, as its next edition (with its
+    snapshot) without the review's alert check: for the demo, commands and tests. ``False`` if
+    it already was published. The review's own path is ``publication.publish``."""
+    from cascada.tracking import publication  # publication builds on this module
+
+    cut.refresh_from_db(fields=["state", "edition"])  # a stale object must not publish twice
     if cut.is_published:
         return False
-    recompute_cut(cut=cut)
-    before = {"estado": cut.state}
-    cut.state = CutState.PUBLICADO
-    cut.edition += 1
-    cut.published_at = timezone.now()
-    cut.save(update_fields=["state", "edition", "published_at"])
-    audit.record(
-        action="publicar_corte",
+    publication.publish(
+        cut=cut,
         actor=actor,
         actor_label=actor_label,
-        plan=cut.plan,
-        target=str(cut),
-        before=before,
-        after={"estado": cut.state},
         reason=reason,
+        from_states=(CutState.ABIERTO, CutState.EN_REVISION),
+        check_alerts=False,
     )
+    cut.refresh_from_db()
     return True

@@ -22,6 +22,7 @@ from cascada.opendata.build import OpenDataInvalid, build_open_data, render_file
 from cascada.opendata.columns import INDICATORS_TABLE, OBJECTIVES_TABLE, PLAN_TABLE, TABLES, Column
 from cascada.plans.models import Plan
 from cascada.tracking.models import Cut, ProgressReport
+from cascada.tracking.publication import start_correction
 from cascada.tracking.services import publish_cut
 
 SEED = "PES-GP-2024-2027"
@@ -150,12 +151,14 @@ def test_the_same_tables_as_json_xlsx_and_zip(client, demo):
 
 def test_formula_looking_text_is_exact_in_the_csv_and_inert_in_the_xlsx(client, demo):
     formula = '=HYPERLINK("http://example.com","clic")'
-    ProgressReport.objects.filter(cut__plan__code=SEED, indicator__code="4075").update(
-        analysis=formula
-    )
-    rows = {r["indicador"]: r for r in read_csv(download(client, "indicadores.csv"))}
+    cut = Cut.objects.get(plan__code=SEED, date=date(2026, 3, 31))
+    start_correction(cut=cut, actor=None, reason="Análisis corregido")
+    ProgressReport.objects.filter(cut=cut, indicator__code="4075").update(analysis=formula)
+    publish_cut(cut=cut, actor_label="test")
+    ed2 = BASE[:-1] + "2"
+    rows = {r["indicador"]: r for r in read_csv(download(client, "indicadores.csv", ed2))}
     assert rows["4075"]["analisis"] == formula  # the CSV stays exact
-    sheet = load_workbook(io.BytesIO(download(client, "datos.xlsx")))["indicadores"]
+    sheet = load_workbook(io.BytesIO(download(client, "datos.xlsx", ed2)))["indicadores"]
     column = INDICATORS_TABLE.names.index("analisis") + 1
     cell = next(
         sheet.cell(r, column)
