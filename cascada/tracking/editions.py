@@ -81,7 +81,11 @@ def editions_of(cut: Cut) -> list[CutEdition]:
 
 
 def _text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
+    """Exact, without the storage's trailing zeros (the same text on every database)."""
+    if value is None:
+        return None
+    text = format(Decimal(value).normalize(), "f")
+    return "0" if text == "-0" else text
 
 
 def _number(value: Any) -> Decimal | None:

@@ -130,6 +130,7 @@ def override_alerts(
     cut: Cut,
     reason: str,
     actor: Any,
+    actor_label: str = "",
     indicator_id: int | None = None,
     alert: str | None = None,
     entity_id: int | None = None,
@@ -147,10 +148,11 @@ def override_alerts(
             )
     if not wanted:
         raise QualityRefused(_("No hay alertas abiertas que exceptuar."))
+    user = actor if getattr(actor, "is_authenticated", False) else None
     rows = AlertOverride.objects.bulk_create(
         [
             AlertOverride(
-                cut=cut, indicator_id=i.indicator_id, alert=i.alert, reason=reason, by=actor
+                cut=cut, indicator_id=i.indicator_id, alert=i.alert, reason=reason, by=user
             )
             for i in wanted
         ]
@@ -158,6 +160,7 @@ def override_alerts(
     audit.record(
         action="alerta:exceptuar",
         actor=actor,
+        actor_label=actor_label,
         plan=cut.plan,
         target=str(cut),
         after=[{"indicador": i.indicator_code, "alerta": i.alert} for i in wanted],

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils.functional import Promise
 
 from cascada.engine.model import Accumulation, Alert, Band, GoalKind, Status
@@ -170,32 +170,47 @@ class PlanRow:
     semaforo: str
 
 
-def plan_rows(*, include_drafts: bool) -> list[PlanRow]:
-    """Every plan with its latest visible cut and that cut's plan compliance. One query."""
-    latest = Cut.objects.filter(
-        plan=OuterRef("pk"), state__in=visible_states(include_drafts=include_drafts)
-    ).order_by("-date")
+def plan_rows(*, draft_plans: frozenset[int] = frozenset()) -> list[PlanRow]:
+    """Every plan with its latest visible cut and that cut's plan compliance: any cut of the
+    plans in ``draft_plans`` (whose drafts the visitor may see), the published ones of the
+    others. One query."""
+
+    def latest(states: list[str]) -> QuerySet[Cut]:
+        return Cut.objects.filter(plan=OuterRef("pk"), state__in=states).order_by("-date")
+
+    public = latest(visible_states(include_drafts=False))
+    every = latest(visible_states(include_drafts=True))
     plans = (
         Plan.objects.select_related("sector")
         .annotate(
-            cut_date=Subquery(latest.values("date")[:1]),
-            cut_state=Subquery(latest.values("state")[:1]),
-            cut_compliance=Subquery(latest.values("result__compliance")[:1]),
-            cut_semaforo=Subquery(latest.values("result__semaforo")[:1]),
+            **{
+                f"{prefix}_{name}": Subquery(rows.values(field)[:1])
+                for prefix, rows in (("pub", public), ("all", every))
+                for name, field in (
+                    ("date", "date"),
+                    ("state", "state"),
+                    ("compliance", "result__compliance"),
+                    ("semaforo", "result__semaforo"),
+                )
+            }
         )
         .order_by("code")
     )
-    return [
-        PlanRow(
-            code=p.code,
-            name=p.name,
-            sector=p.sector.name,
-            cut=CutRef(p.cut_date, p.cut_state) if p.cut_date is not None else None,
-            compliance=p.cut_compliance,
-            semaforo=p.cut_semaforo or "",
+    rows = []
+    for p in plans:
+        prefix = "all" if p.pk in draft_plans else "pub"
+        day, state = getattr(p, f"{prefix}_date"), getattr(p, f"{prefix}_state")
+        rows.append(
+            PlanRow(
+                code=p.code,
+                name=p.name,
+                sector=p.sector.name,
+                cut=CutRef(day, state) if day is not None else None,
+                compliance=getattr(p, f"{prefix}_compliance"),
+                semaforo=getattr(p, f"{prefix}_semaforo") or "",
+            )
         )
-        for p in plans
-    ]
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------

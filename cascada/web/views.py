@@ -1,6 +1,9 @@
 """The public follow-up dashboard: thin views over ``selectors``; GET only.
 
-Anonymous visitors see published cuts; staff users also see the others, marked "Borrador".
+Anonymous visitors see published cuts; whoever may see a plan's drafts
+(``policy.can_view_drafts``: its administrators, reviewers and analysts) also sees the others,
+marked "Borrador". A cut being corrected (published before, reopened) is not public: its page
+says so, with the reason, and links to the edition in force (its snapshot).
 A request from htmx (``HX-Request``) for a cut gets only the page body (the cut selector swaps
 it in place); the same URLs work without JavaScript.
 
@@ -25,10 +28,14 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from cascada.accounts import policy
+from cascada.plans.models import Plan
 from cascada.reports.dataset import ReportNotFound
 from cascada.reports.jobs import request_report
 from cascada.reports.models import JobState, ReportJob
 from cascada.reports.render import render_report
+from cascada.tracking.editions import is_under_correction
+from cascada.tracking.models import Cut
 from cascada.web import charts, selectors, texts
 from cascada.web.selectors import STATUS_ORDER, CutPage
 from cascada.web.templatetags.cascada_display import active_lang
@@ -43,8 +50,11 @@ REPORT_HTML_CSP = (
 )
 
 
-def _include_drafts(request: HttpRequest) -> bool:
-    return bool(request.user.is_authenticated and request.user.is_staff)
+def _include_drafts(request: HttpRequest, code: str) -> bool:
+    """Whether the visitor may see the drafts of plan ``code`` (no query for anonymous ones)."""
+    if not request.user.is_authenticated:
+        return False
+    return policy.can_view_drafts(request.user, Plan.objects.filter(code=code).first())
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -58,7 +68,8 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 @require_safe
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = selectors.plan_rows(include_drafts=_include_drafts(request))
+    drafts = frozenset(policy.visible_plans(request.user).values_list("pk", flat=True))
+    plans = selectors.plan_rows(draft_plans=drafts)
     return render(request, "web/plan_list.html", {"plans": plans})
 
 
@@ -93,7 +104,9 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
             raise Http404 from None
         if not _is_htmx(request):
             return HttpResponseRedirect(reverse("web:cut", args=[code, day]))
-    page = selectors.cut_page(plan_code=code, day=day, include_drafts=_include_drafts(request))
+    page = selectors.cut_page(
+        plan_code=code, day=day, include_drafts=_include_drafts(request, code)
+    )
     if page is None:
         raise Http404
     return _render_cut(request, page, push_url=day is not None)
@@ -101,8 +114,13 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 def cut_detail(request: HttpRequest, code: str, day: date) -> HttpResponse:
-    page = selectors.cut_page(plan_code=code, day=day, include_drafts=_include_drafts(request))
+    page = selectors.cut_page(
+        plan_code=code, day=day, include_drafts=_include_drafts(request, code)
+    )
     if page is None:
+        cut = Cut.objects.select_related("plan").filter(plan__code=code, date=day).first()
+        if cut is not None and is_under_correction(cut):
+            return render(request, "web/cut_correction.html", {"cut": cut, "plan": cut.plan})
         raise Http404
     return _render_cut(request, page)
 
@@ -113,7 +131,7 @@ def objective_detail(request: HttpRequest, code: str, day: date, objective: str)
         plan_code=code,
         day=day,
         objective_code=objective,
-        include_drafts=_include_drafts(request),
+        include_drafts=_include_drafts(request, code),
     )
     if page is None:
         raise Http404
@@ -123,7 +141,7 @@ def objective_detail(request: HttpRequest, code: str, day: date, objective: str)
 @require_safe
 def indicator_detail(request: HttpRequest, code: str, indicator: str) -> HttpResponse:
     page = selectors.indicator_page(
-        plan_code=code, indicator_code=indicator, include_drafts=_include_drafts(request)
+        plan_code=code, indicator_code=indicator, include_drafts=_include_drafts(request, code)
     )
     if page is None:
         raise Http404
@@ -143,7 +161,7 @@ def indicator_detail(request: HttpRequest, code: str, indicator: str) -> HttpRes
 def report_download(request: HttpRequest, code: str, day: date, fmt: str) -> HttpResponse:
     """The report of a visible cut in ``fmt``: the file itself for a plan of at most
     ``CASCADA_REPORT_SYNC_MAX_INDICATORS`` indicators, else a redirect to a background job."""
-    include_drafts = _include_drafts(request)
+    include_drafts = _include_drafts(request, code)
     target = selectors.report_target(plan_code=code, day=day, include_drafts=include_drafts)
     if target is None:
         raise Http404
@@ -182,7 +200,12 @@ def _report_headers(response: HttpResponseBase, fmt: str) -> HttpResponseBase:
 
 
 def _visible_job(request: HttpRequest, job_id: UUID) -> ReportJob:
-    job = selectors.report_job(job_id=job_id, include_drafts=_include_drafts(request))
+    job = selectors.report_job(job_id=job_id, include_drafts=False)
+    if job is None and request.user.is_authenticated:
+        # A job with drafts, or of a cut no longer published: for who may see the plan's drafts.
+        candidate = selectors.report_job(job_id=job_id, include_drafts=True)
+        if candidate is not None and policy.can_view_drafts(request.user, candidate.plan):
+            job = candidate
     if job is None:
         raise Http404
     return job

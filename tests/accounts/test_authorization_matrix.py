@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -869,7 +870,115 @@ REPORTING: list[Action] = [
 
 
 # Review and publication: approve/return, data-quality overrides, cut states, editions.
-REVIEW: list[Action] = []
+PLAN_A_REVIEWERS = PLAN_A_ADMINS | {"revisor"}
+GESTION_A = f"/gestion/{PLAN_A}/cortes/"
+OPEN_CUT = f"{GESTION_A}{OPEN.isoformat()}/"
+
+
+def cut_in_state(day: date, state: str) -> Callable[[Client, World], dict[str, Any]]:
+    def prepare(client: Client, world: World) -> dict[str, Any]:
+        Cut.objects.filter(plan=world.plan_a, date=day).update(state=state)
+        return {}
+
+    return prepare
+
+
+def reports_sent(client: Client, world: World) -> dict[str, Any]:
+    ProgressReport.objects.filter(cut=world.cut(OPEN)).update(state="enviado")
+    return {}
+
+
+REVIEW: list[Action] = [
+    Action("cortes del plan A", "get", fixed(GESTION_A), PLAN_A_REVIEWERS),
+    Action(
+        "abrir un corte",
+        "post",
+        fixed(f"{GESTION_A}abrir/"),
+        PLAN_A_ADMINS,
+        data=lambda w: {"fecha": "2026-12-31", "fecha_limite": "2027-01-20"},
+        status=(302,),
+        writes=True,
+    ),
+    Action("corte abierto (gestión)", "get", fixed(OPEN_CUT), PLAN_A_REVIEWERS),
+    Action(
+        "cerrar el reporte",
+        "post",
+        fixed(f"{OPEN_CUT}cerrar/"),
+        PLAN_A_REVIEWERS,
+        status=(302,),
+        writes=True,
+    ),
+    Action(
+        "reabrir el reporte",
+        "post",
+        fixed(f"{OPEN_CUT}reabrir/"),
+        PLAN_A_REVIEWERS,
+        prepare=cut_in_state(OPEN, "en_revision"),
+        status=(302,),
+        writes=True,
+    ),
+    Action(
+        "publicar un corte sin alertas",
+        "post",
+        fixed(f"{GESTION_A}{EMPTY_OPEN.isoformat()}/publicar/"),
+        PLAN_A_REVIEWERS,
+        prepare=cut_in_state(EMPTY_OPEN, "en_revision"),
+        status=(302,),
+        writes=True,
+    ),
+    Action(
+        "abrir una corrección",
+        "post",
+        fixed(f"{GESTION_A}{PUBLISHED.isoformat()}/corregir/"),
+        PLAN_A_REVIEWERS,
+        data=lambda w: {"motivo": "Se corrige un ejecutado"},
+        status=(302,),
+        writes=True,
+    ),
+    Action("revisión: reportes", "get", fixed(f"{OPEN_CUT}revision/"), PLAN_A_REVIEWERS),
+    Action("revisión: un reporte", "get", fixed(f"{OPEN_CUT}revision/C/"), PLAN_A_REVIEWERS),
+    Action(
+        "revisión: aprobar",
+        "post",
+        fixed(f"{OPEN_CUT}revision/S/aprobar/"),
+        PLAN_A_REVIEWERS,
+        prepare=reports_sent,
+        status=(302,),
+        writes=True,
+    ),
+    Action(
+        "revisión: devolver",
+        "post",
+        fixed(f"{OPEN_CUT}revision/C/devolver/"),
+        PLAN_A_REVIEWERS,
+        prepare=reports_sent,
+        data=lambda w: {"comentario": "Falta el análisis"},
+        status=(302,),
+        writes=True,
+    ),
+    Action("calidad de datos", "get", fixed(f"{OPEN_CUT}calidad/"), PLAN_A_REVIEWERS),
+    Action(
+        "calidad: exceptuar una alerta",
+        "post",
+        fixed(f"{OPEN_CUT}calidad/exceptuar/"),
+        PLAN_A_REVIEWERS,
+        data=lambda w: {"indicador": "C", "alerta": "analisis_faltante", "motivo": "Acta 12"},
+        status=(302,),
+        writes=True,
+    ),
+    Action(
+        "ediciones del corte publicado",
+        "get",
+        fixed(f"/planes/{PLAN_A}/cortes/{PUBLISHED.isoformat()}/ediciones/"),
+        EVERYONE,
+    ),
+    Action(
+        "edición 1 del corte publicado",
+        "get",
+        fixed(f"/planes/{PLAN_A}/cortes/{PUBLISHED.isoformat()}/ediciones/1/"),
+        EVERYONE,
+    ),
+]
 
 
 # Formulation changes, weights editor, audit log, reminders.

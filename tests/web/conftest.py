@@ -31,7 +31,10 @@ def demo(db):
 
 @pytest.fixture
 def staff(client, django_user_model):
-    user = django_user_model.objects.create_user("planeacion", password="clave-2026", is_staff=True)
+    """A client of someone who may see every plan's drafts (``policy.can_view_drafts``)."""
+    user = django_user_model.objects.create_user(
+        "planeacion", password="clave-2026", is_staff=True, is_superuser=True
+    )
     client.force_login(user)
     return client
 

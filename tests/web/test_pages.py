@@ -9,11 +9,13 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from cascada.accounts.models import Membership, Role
 from cascada.engine.display import NO_PROGRAMMING
 from cascada.imports.services import import_workbook
 from cascada.imports.template_v1 import read_template
 from cascada.plans.models import Objective
 from cascada.tracking.models import Cut, ProgressReport
+from cascada.tracking.publication import start_correction
 from cascada.tracking.services import recompute_cut
 from tests.web.conftest import SEED, SEED_CUT
 from tests.web.pages import get_ok, outline, section, text_of
@@ -270,6 +272,30 @@ def test_staff_see_drafts_marked_borrador(staff, draft):
     assert "Borrador" not in text_of(
         section(get_ok(staff, CUT_URL), 'id="cut-body"', 'id="results-title"')
     )
+
+
+def test_drafts_follow_the_policy_not_the_staff_flag(client, draft, django_user_model):
+    """Staff without a role in the plan see what the public sees; its analysts, reviewers and
+    administrators see the drafts (``policy.can_view_drafts``)."""
+    user = django_user_model.objects.create_user("personal", is_staff=True)
+    client.force_login(user)
+    draft_url = f"/planes/{SEED}/cortes/2026-06-30/"
+    assert client.get(draft_url).status_code == 404
+    assert "Borrador" not in get_ok(client, PLAN_URL)
+    assert "Borrador" not in text_of(get_ok(client, "/"))
+    Membership.objects.create(user=user, plan=draft.plan, role=Role.ANALISTA)
+    assert "Borrador" in get_ok(client, draft_url)
+    assert "Borrador" in text_of(get_ok(client, "/"))
+
+
+def test_a_cut_under_correction_shows_the_public_a_notice_not_drafts(client, demo):
+    cut = Cut.objects.get()
+    start_correction(cut=cut, actor=None, reason="Se corrige el ejecutado de 4075")
+    html = get_ok(client, CUT_URL)
+    assert "en corrección" in html and "Se corrige el ejecutado de 4075" in html
+    assert f'href="/planes/{SEED}/cortes/2026-03-31/ediciones/1/"' in html
+    assert 'id="cut-body"' not in html  # no figures: the live ones are drafts now
+    get_ok(client, f"/planes/{SEED}/cortes/2026-03-31/ediciones/1/")
 
 
 def test_cut_selector_without_javascript(client, draft):

@@ -343,7 +343,8 @@ def override(request: HttpRequest, code: str, day: date) -> HttpResponse:
             entity_id=int(entity) if entity.isdigit() else None,
         )
     except quality.QualityRefused as refused:
-        key = f"{code_}:{request.POST.get('alerta', '')}" if code_ else "todas"
+        # one alert's form is a row of the table: its error goes in the summary at the top
+        key = "general" if code_ else "todas"
         return _quality_page(request, plan, cut, status=400, errors={key: refused.message})
     messages.success(request, _("%(n)d alerta(s) exceptuada(s).") % {"n": len(rows)})
     url = reverse("workflow:quality", args=[plan.code, cut.date])
