@@ -123,7 +123,7 @@ def test_approve_only_a_sent_report_of_an_unpublished_cut(world, open_cut):
     review.approve_report(report=report, actor=reviewer, comment="Bien soportado.")
     assert ProgressReport.objects.get(pk=report.pk).state == ReportState.APROBADO
     assert [e.action for e in counter.new()] == ["reporte:aprobar"]
-    published = ProgressReport.objects.filter(cut__date=PUBLISHED, cut__plan=world.plan_a).first()
+    published = ProgressReport.objects.get(cut__date=PUBLISHED, cut__plan=world.plan_a)
     ProgressReport.objects.filter(pk=published.pk).update(state=ReportState.ENVIADO)
     with pytest.raises(review.ReviewRefused, match="publicado"):
         review.approve_report(report=published, actor=reviewer)
