@@ -69,7 +69,7 @@ def main() -> None:
     print(f"Plan {code} ({indicators} indicadores), corte {cut.date}, objetivo {objective}\n")
 
     pages: list[tuple[str, Any]] = [
-        ("/ (plan_rows)", lambda: selectors.plan_rows(include_drafts=False)),
+        ("/ (plan_rows)", lambda: selectors.plan_rows()),
         (
             "plan (cut_page)",
             lambda: selectors.cut_page(plan_code=code, day=None, include_drafts=False),

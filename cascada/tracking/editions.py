@@ -37,6 +37,7 @@ from cascada.tracking.models import (
 from cascada.tracking.selectors import plan_policy
 
 SNAPSHOT_VERSION = 1
+FIRST_EDITION = 1  # the number of a cut's first publication
 
 
 # ---------------------------------------------------------------------------------------------

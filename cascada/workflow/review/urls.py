@@ -20,7 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         for action in ("cerrar", "reabrir", "publicar", "corregir")
     ),
     path(CUT + "revision/", views.review_list, name="review"),
-    path(REPORT, views.report_detail, name="report"),
+    path(REPORT, views.report_detail, name="review_report"),
     *(
         path(f"{REPORT}{decision}/", views.report_decision, {"decision": decision}, name=name)
         for decision, name in (("aprobar", "report_approve"), ("devolver", "report_return"))
