@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from cascada.engine.display import format_date
 from cascada.plans.models import Plan
-from cascada.tracking import audit, editions, quality
+from cascada.tracking import audit, editions, quality, reminders
 from cascada.tracking.models import Cut, CutEdition, CutState
 from cascada.tracking.services import recompute_cut
 
@@ -42,9 +42,9 @@ class CutRefused(Exception):
 
 
 def on_cut_opened(cut: Cut) -> None:
-    """Runs after the transaction that opened ``cut`` commits (``transaction.on_commit``): the
-    place to queue the reminders to the reporters with pending indicators. The reminders area
-    (``cascada.tracking.reminders``) fills this in; until then opening a cut sends nothing."""
+    """Runs after the transaction that opened ``cut`` commits (``transaction.on_commit``):
+    queues the ``apertura`` reminders to the reporters with pending indicators."""
+    reminders.enqueue_opening_reminders(cut.pk)
 
 
 def _locked(cut: Cut) -> Cut:

@@ -14,6 +14,7 @@ from cascada.tracking.models import (
     Cut,
     CutState,
     ProgressReport,
+    ReminderSent,
     ReportComment,
     ReportState,
 )
@@ -54,6 +55,24 @@ def test_refused_transitions_change_nothing(world, day, call, message):
     assert message in refused.value.message
     cut.refresh_from_db()
     assert (cut.state, cut.edition, AuditEvent.objects.count()) == before
+
+
+def test_opening_a_cut_queues_the_opening_reminders(
+    world, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    reporter = world.users["reportante"]
+    reporter.email = "reporta@example.org"
+    reporter.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.open_cut(
+            plan=world.plan_a,
+            day=date(2026, 12, 31),
+            deadline=date(2027, 1, 20),
+            actor=world.users["administrador"],
+        )
+    assert ReminderSent.objects.filter(cut__date=date(2026, 12, 31), user=reporter).exists()
+    assert [m.to for m in mailoutbox] == [["reporta@example.org"]]
 
 
 def test_opening_a_cut_needs_a_deadline_within_the_plan(world):
