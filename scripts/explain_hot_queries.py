@@ -5,8 +5,8 @@
 (a database left by ``cascada bench --keep`` or ``cascada synth --load``). It captures the SQL of
 the dashboard's selectors (plan list, plan cut page, objective page, indicator page) for a plan
 of median size at its latest published cut, and of recomputing that cut
-(``tracking.services.recompute_cut``, run in a transaction that is rolled back), and prints
-each query with ``EXPLAIN (ANALYZE, BUFFERS)``: markdown, the slowest ``--top`` in full.
+(``tracking.services.recompute_cut``, run in a transaction that is rolled back: its reads), and
+prints each query with ``EXPLAIN (ANALYZE, BUFFERS)``: markdown, the slowest ``--top`` in full.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -92,12 +93,16 @@ def main() -> None:
             action()
         _explain(connection, title, [q["sql"] for q in captured.captured_queries], args.top)
 
-    # The recompute, writes included, in a transaction rolled back afterwards.
+    # The recompute's reads (its writes already ran: explaining them again would collide), in
+    # a transaction rolled back afterwards; the whole recompute's time is printed too.
     with transaction.atomic():
         with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
             recompute_cut(cut=cut)
-        statements = [q["sql"] for q in captured.captured_queries]
-        _explain(connection, "recálculo (recompute_cut)", statements, args.top)
+            took = time.perf_counter() - started
+        print(f"recompute_cut: {took * 1000:.0f} ms en total, {len(captured)} sentencias\n")
+        reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+        _explain(connection, "recálculo (recompute_cut), lecturas", reads, args.top)
         transaction.set_rollback(True)
 
 

@@ -106,11 +106,12 @@ def compare(left: CutResults, right: CutResults) -> list[str]:
 
 
 def import_spec(rows: int) -> SizeSpec:
-    """One plan with enough indicators for ``rows`` monthly progress rows (4 × 12 cuts each)."""
+    """One plan with enough indicators for ``rows`` monthly progress rows: at most 4 × 12 each,
+    fewer for those not in force every vigencia (a quarter more than the bare count)."""
     district = SYNTH_SIZES["district"]
     return SizeSpec(
         plans=1,
-        indicators=math.ceil(rows / (4 * len(district.months))),
+        indicators=math.ceil(rows * 1.25 / (4 * len(district.months))),
         objectives=district.objectives,
         months=district.months,
     )
