@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -56,14 +56,6 @@ DONE_MESSAGES = {
     "enviado": "Reporte enviado a revisión. Queda de solo lectura salvo que se lo devuelvan.",
     "sin_cambios": "No había cambios que guardar.",
 }
-
-
-def optional_url(name: str, *args: object) -> str | None:
-    """The URL of a page another area may or may not have yet (``None`` if it does not)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def when(moment: datetime | None) -> str:
@@ -120,7 +112,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "deadline": display.format_date(cut.deadline) if cut.deadline else "",
                 "state": CutState(cut.state).label,
                 "open": cut.state == CutState.ABIERTO,
-                "review_url": optional_url("workflow:review_cut", *args) if reviews else None,
+                "review_url": reverse("workflow:review", args=args) if reviews else None,
             }
             if reports and cut.state == CutState.ABIERTO:
                 indicators = policy.enterable_indicators(user, plan)
@@ -133,9 +125,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 "plan": plan,
                 "roles": roles or ["Superusuario"],
                 "cuts": cuts,
-                "manage_url": optional_url("workflow:plan_cuts", plan.code) if reviews else None,
+                "manage_url": reverse("workflow:cuts", args=[plan.code]) if reviews else None,
                 "formulation_url": (
-                    optional_url("workflow:formulation", plan.code)
+                    reverse("workflow:formulation", args=[plan.code])
                     if policy.can_change_formulation(user, plan)
                     else None
                 ),
