@@ -15,16 +15,29 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.servers.basehttp import WSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 from django.utils.text import slugify
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Response,
+    sync_playwright,
+)
 
 from cascada.accounts.models import Membership, Role
+from cascada.imports.management.commands.demo import DEMO_PASSWORD
 from cascada.plans.models import Entity, Plan
 
 CHROMIUM = "/usr/bin/chromium"
@@ -39,7 +52,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTEFACTS = Path(settings.DATA_DIR) / "artefacts" / "browser"
-PASSWORD = "clave-navegador-2026"
+PASSWORD = DEMO_PASSWORD  # the demo users' and the ones the tests make
+# The users `cascada demo` creates (outside production) for a walk through the workflow.
+ADMIN = "planeacion"
+REVIEWER = "revisor"
 SEED = "PES-GP-2024-2027"
 # WCAG 2.1 A and AA, nothing else (best practices are advice, not the bar).
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -54,6 +70,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+class SequentialWSGIServer(WSGIServer):
+    """One request at a time (Django's development server without threads)."""
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
@@ -61,38 +84,77 @@ def browser() -> Iterator[Browser]:
             f"Falta {CHROMIUM}: instálelo con `make system-deps` (apt-get install chromium)."
         )
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTEFACTS.glob("axe-*.txt"):  # the violations of an earlier run
+        old.unlink()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
+            # The live server shares the in-memory database's one connection; requests in
+            # parallel threads (an htmx preview racing a submit) would trip over each other.
+            patch.setattr(LiveServerThread, "server_class", SequentialWSGIServer)
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             yield chromium
             chromium.close()
 
 
-@pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="es-CO",
-        viewport={"width": 1280, "height": 900},
-        accept_downloads=True,
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    # Script errors and Content-Security-Policy refusals show up only in the console.
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"error de script: {error}"))
+class Browsing:
+    """Opens pages, each in its own browser context (its own cookies: one person each), that
+    fail the test on script errors and Content-Security-Policy refusals (they show only in the
+    console)."""
 
-    def on_console(message: ConsoleMessage) -> None:
+    def __init__(self, browser: Browser, base_url: str) -> None:
+        self.browser = browser
+        self.base_url = base_url
+        self.contexts: list[BrowserContext] = []
+        self.problems: list[str] = []
+        self.refused_pages: set[str] = set()
+
+    def new_page(self) -> Page:
+        context = self.browser.new_context(
+            base_url=self.base_url,
+            locale="es-CO",
+            viewport={"width": 1280, "height": 900},
+            accept_downloads=True,
+        )
+        context.set_default_timeout(15_000)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: self.problems.append(f"error de script: {error}"))
+        page.on("console", self._on_console)
+        page.on("response", self._on_response)
+        return page
+
+    def _on_response(self, response: Response) -> None:
+        # A form refused with 4xx is a page the person reads (the browser still logs it).
+        if response.request.resource_type == "document" and 400 <= response.status < 500:
+            self.refused_pages.add(response.url)
+
+    def _on_console(self, message: ConsoleMessage) -> None:
         where = message.location.get("url", "")
         # A file shown bare (JSON) has no <link rel=icon>, so the browser asks for one.
-        if message.type == "error" and not where.endswith("/favicon.ico"):
-            problems.append(f"consola: {message.text} ({where})")
+        if message.type != "error" or where.endswith("/favicon.ico"):
+            return
+        if message.text.startswith("Failed to load resource") and where in self.refused_pages:
+            return
+        self.problems.append(f"consola: {message.text} ({where})")
 
-    page.on("console", on_console)
-    yield page
-    context.close()
-    assert not problems, "El navegador informó errores:\n" + "\n".join(problems)
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+        assert not self.problems, "El navegador informó errores:\n" + "\n".join(self.problems)
+
+
+@pytest.fixture
+def browsing(browser: Browser, live_server) -> Iterator[Browsing]:
+    opened = Browsing(browser, live_server.url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def page(browsing: Browsing) -> Page:
+    return browsing.new_page()
 
 
 @pytest.fixture
@@ -167,6 +229,11 @@ def axe() -> Iterator[Accessibility]:
     audit = Accessibility()
     yield audit
     audit.finish()
+
+
+def demo_reporter() -> str:
+    """The reporter `cascada demo` creates, for the entity first by name (Servicio Civil)."""
+    return Membership.objects.get(plan__code=SEED, role=Role.REPORTANTE).user.get_username()
 
 
 def make_user(username: str, *, staff: bool = False, superuser: bool = False):

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from cascada.accounts.models import Role
-from tests.browser.conftest import SEED, Accessibility, give_role, make_user, sign_in
+from tests.browser.conftest import ADMIN, SEED, Accessibility, sign_in
 from tests.workbooks import small_plan, write_workbook
 
 CUT = "2026-03-31"
@@ -52,9 +51,7 @@ def test_public_pages_in_english(page: Page, demo: str, axe: Accessibility) -> N
 
 def test_import_pages(page: Page, demo: str, axe: Accessibility, tmp_path: Path) -> None:
     """The import page, its preview and its error page, as a plan administrator."""
-    user = make_user("planeacion", staff=True)
-    give_role(user, plan_code=SEED, role=Role.ADMINISTRADOR)
-    sign_in(page, "planeacion")
+    sign_in(page, ADMIN)
     page.goto("/gestion/")
     axe.check(page, "gestión: inicio")
 
