@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
@@ -37,8 +40,11 @@ from playwright.sync_api import (
 )
 
 from cascada.accounts.models import Membership, Role
-from cascada.imports.management.commands.demo import DEMO_PASSWORD
+from cascada.imports.management.commands.demo import DEMO_PASSWORD, SAMPLE
+from cascada.imports.services import import_workbook
+from cascada.imports.template_v1 import read_template
 from cascada.plans.models import Entity, Plan
+from cascada.tracking import publication
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -57,6 +63,10 @@ PASSWORD = DEMO_PASSWORD  # the demo users' and the ones the tests make
 ADMIN = "planeacion"
 REVIEWER = "revisor"
 SEED = "PES-GP-2024-2027"
+# The demo reporter's two indicators, programmed by ``programming_workbook`` for a new cut.
+DAY = "2026-06-30"
+OVER, EXACT = "4231", "IE-77"
+PROGRAMMED = {OVER: Decimal(20), EXACT: Decimal(30)}
 # WCAG 2.1 A and AA, nothing else (best practices are advice, not the bar).
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -231,6 +241,16 @@ def axe() -> Iterator[Accessibility]:
     audit.finish()
 
 
+def programming_workbook(folder: Path) -> Path:
+    """The seed workbook plus the programming of the 30 June cut (no execution yet)."""
+    book = openpyxl.load_workbook(SAMPLE)
+    for code, programmed in PROGRAMMED.items():
+        book["avances"].append([code, datetime(2026, 6, 30), str(programmed), None, None])
+    path = folder / "programacion-2026-06-30.xlsx"
+    book.save(path)
+    return path
+
+
 def demo_reporter() -> str:
     """The reporter `cascada demo` creates, for the entity first by name (Servicio Civil)."""
     return Membership.objects.get(plan__code=SEED, role=Role.REPORTANTE).user.get_username()
@@ -268,3 +288,19 @@ def keep(download, name: str) -> bytes:
     target = ARTEFACTS / name
     download.save_as(str(target))
     return target.read_bytes()
+
+
+@pytest.fixture
+def open_cut(demo: str, tmp_path: Path) -> str:
+    """The demo with its 30 June 2026 cut programmed (for the demo reporter's two indicators)
+    and opened, as the planning office leaves it; the day, ISO."""
+    path = programming_workbook(tmp_path)
+    import_workbook(workbook=read_template(path), actor_label="test")
+    publication.open_cut(
+        plan=Plan.objects.get(code=SEED),
+        day=date.fromisoformat(DAY),
+        deadline=date(2026, 7, 15),
+        actor=None,
+        actor_label="test",
+    )
+    return DAY

@@ -11,45 +11,31 @@ entry per change made in the walk, no more and no less. axe-core checks every pa
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
 from playwright.sync_api import expect
 
 from cascada.engine.display import format_percent
-from cascada.imports.management.commands.demo import SAMPLE
 from cascada.tracking.models import AuditEvent, Cut, CutState, ObjectiveCutResult
 from tests.browser.conftest import (
     ADMIN,
+    DAY,
+    EXACT,
+    OVER,
     REVIEWER,
     SEED,
     Accessibility,
     Browsing,
     Shots,
     demo_reporter,
+    programming_workbook,
     sign_in,
 )
 
-DAY = "2026-06-30"
 DAY_TEXT = "30 de junio de 2026"
 DEADLINE = "2026-07-15"
-# The two indicators of the demo reporter's entity, programmed for the new cut.
-OVER, EXACT = "4231", "IE-77"
-PROGRAMMED = {OVER: Decimal(20), EXACT: Decimal(30)}
 RETURN_COMMENT = "El análisis no explica por qué se superó la programación."
 CORRECTION = "La entidad corrigió un error de digitación en el indicador 4231."
-
-
-def programming_workbook(folder: Path) -> Path:
-    """The seed workbook plus the programming of the 30 June cut (no execution yet)."""
-    book = openpyxl.load_workbook(SAMPLE)
-    for code, programmed in PROGRAMMED.items():
-        book["avances"].append([code, datetime(2026, 6, 30), str(programmed), None, None])
-    path = folder / "programacion-2026-06-30.xlsx"
-    book.save(path)
-    return path
 
 
 def objective_o1() -> str:
