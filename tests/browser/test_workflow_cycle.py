@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from cascada.engine.display import format_percent
 from cascada.tracking.models import AuditEvent, Cut, CutState, ObjectiveCutResult
@@ -36,6 +36,21 @@ DAY_TEXT = "30 de junio de 2026"
 DEADLINE = "2026-07-15"
 RETURN_COMMENT = "El análisis no explica por qué se superó la programación."
 CORRECTION = "La entidad corrigió un error de digitación en el indicador 4231."
+
+
+REVIEW_LIST = f"/gestion/{SEED}/cortes/{DAY}/revision/"
+
+
+def decide(reviewer: Page, indicator: str, *, comment: str = "") -> None:
+    """From the review list: return the report with ``comment``, or approve it without one."""
+    reviewer.goto(REVIEW_LIST)
+    reviewer.get_by_role("link", name=indicator, exact=True).click()
+    if comment:
+        reviewer.get_by_label("Comentario para la entidad (obligatorio)").fill(comment)
+        reviewer.get_by_role("button", name="Devolver a la entidad").click()
+    else:
+        reviewer.get_by_role("button", name="Aprobar").click()
+    expect(reviewer.locator(".flash")).to_be_visible()
 
 
 def objective_o1() -> str:
@@ -114,15 +129,9 @@ def test_whole_cycle(
     shots(reviewer, "revision")
     reviewer.get_by_role("link", name=OVER, exact=True).click()
     axe.check(reviewer, "gestión: reporte en revisión")
-    reviewer.get_by_label("Comentario para la entidad (obligatorio)").fill(RETURN_COMMENT)
-    reviewer.get_by_role("button", name="Devolver a la entidad").click()
-    expect(reviewer.locator(".flash")).to_be_visible()
+    decide(reviewer, OVER, comment=RETURN_COMMENT)
     shots(reviewer, "reporte-devuelto")
-    review_list = f"/gestion/{SEED}/cortes/{DAY}/revision/"
-    reviewer.goto(review_list)
-    reviewer.get_by_role("link", name=EXACT, exact=True).click()
-    reviewer.get_by_role("button", name="Aprobar").click()
-    expect(reviewer.locator(".flash")).to_be_visible()
+    decide(reviewer, EXACT)
 
     # 4. The entity finds the returned report, with the comment, and corrects it.
     reporter.goto("/gestion/")
@@ -141,10 +150,7 @@ def test_whole_cycle(
     expect(reporter.locator(".wf-done")).to_be_visible()
 
     # 5. The reviewer approves it, closes the reporting, checks the quality panel and publishes.
-    reviewer.goto(review_list)
-    reviewer.get_by_role("link", name=OVER, exact=True).click()
-    reviewer.get_by_role("button", name="Aprobar").click()
-    expect(reviewer.locator(".flash")).to_be_visible()
+    decide(reviewer, OVER)
     cut_page = f"/gestion/{SEED}/cortes/{DAY}/"
     reviewer.goto(cut_page)
     axe.check(reviewer, "gestión: corte abierto")
@@ -186,13 +192,7 @@ def test_whole_cycle(
     citizen.get_by_role("link", name="Ver las cifras de la edición 1").click()
     o1 = citizen.get_by_role("region", name=re.compile("^O1 ·"))
     expect(o1).to_contain_text(f"Cumplimiento al corte: {first_figure}")
-    reviewer.goto(review_list)
-    reviewer.get_by_role("link", name=OVER, exact=True).click()
-    reviewer.get_by_label("Comentario para la entidad (obligatorio)").fill(
-        "Corrija el ejecutado: la cifra verificada es 22."
-    )
-    reviewer.get_by_role("button", name="Devolver a la entidad").click()
-    expect(reviewer.locator(".flash")).to_be_visible()
+    decide(reviewer, OVER, comment="Corrija el ejecutado: la cifra verificada es 22.")
 
     reporter.goto(f"/gestion/{SEED}/cortes/{DAY}/indicadores/{OVER}/")
     reporter.get_by_label(re.compile("^Ejecutado al corte")).fill("22")
@@ -200,9 +200,7 @@ def test_whole_cycle(
     reporter.get_by_role("button", name="Enviar a revisión").click()
     expect(reporter.locator(".wf-done")).to_be_visible()
 
-    reviewer.goto(review_list)
-    reviewer.get_by_role("link", name=OVER, exact=True).click()
-    reviewer.get_by_role("button", name="Aprobar").click()
+    decide(reviewer, OVER)
     reviewer.goto(cut_page)
     reviewer.get_by_role("button", name="Cerrar el reporte y pasar a revisión").click()
     reviewer.get_by_role("button", name="Publicar (edición 2)").click()
