@@ -38,6 +38,7 @@ from playwright.sync_api import (
     Response,
     sync_playwright,
 )
+from pytest_django.live_server_helper import LiveServer
 
 from cascada.accounts.models import Membership, Role
 from cascada.imports.management.commands.demo import DEMO_PASSWORD, SAMPLE
@@ -88,6 +89,19 @@ class SequentialWSGIServer(WSGIServer):
 
 
 @pytest.fixture(scope="package")
+def live_server(django_db_setup: None) -> Iterator[LiveServer]:
+    """pytest-django's live server, for this package, on 127.0.0.1. On in-memory SQLite the
+    server shares the database's one connection, so it serves one request at a time: requests
+    in parallel threads (an htmx preview racing a submit) would trip over each other."""
+    with pytest.MonkeyPatch.context() as patch:
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
+            patch.setattr(LiveServerThread, "server_class", SequentialWSGIServer)
+        server = LiveServer("127.0.0.1")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(
@@ -98,10 +112,6 @@ def browser() -> Iterator[Browser]:
         old.unlink()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
-            # The live server shares the in-memory database's one connection; requests in
-            # parallel threads (an htmx preview racing a submit) would trip over each other.
-            patch.setattr(LiveServerThread, "server_class", SequentialWSGIServer)
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             yield chromium
@@ -156,7 +166,7 @@ class Browsing:
 
 
 @pytest.fixture
-def browsing(browser: Browser, live_server) -> Iterator[Browsing]:
+def browsing(browser: Browser, live_server: LiveServer) -> Iterator[Browsing]:
     opened = Browsing(browser, live_server.url)
     yield opened
     opened.close()
