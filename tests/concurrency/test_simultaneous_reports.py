@@ -48,7 +48,7 @@ def world(transactional_db) -> dict[str, Any]:
             target.indicator = source
             target.save()
     cut = Cut.objects.create(plan=plan, date=DRAFT)
-    admin = get_user_model().objects.create_superuser("planeacion", password=None)
+    admin = get_user_model().objects.create_superuser("concurrencia", password=None)
     key = create_token(user=admin, name="concurrencia", actor_label="test")[1]
     codes = list(
         Indicator.objects.filter(plan=plan).order_by("code").values_list("code", flat=True)
