@@ -93,6 +93,29 @@ def wide_bands(bands: pl.DataFrame) -> pl.DataFrame:
     return wide
 
 
+def _earlier_vigencias(inputs: CutInputs, vigencia: int) -> pl.LazyFrame:
+    """``suma`` with a four-year target: what each earlier vigencia executed at its last reported
+    cut, summed (``earlier``). The heaviest part of a cut (every progress row before the
+    vigencia), so: a plain ``is_in`` instead of a join to choose the indicators, and one integer
+    key per (indicator, year) instead of two group keys."""
+    chosen = inputs.indicators.filter(
+        (pl.col("accumulation") == "suma") & pl.col("target_4y").is_not_null()
+    )["indicator_id"]
+    year_key = pl.col("indicator_id").cast(pl.Int64) * 65_536 + pl.col("cut").dt.year()
+    return (
+        inputs.progress.lazy()
+        .filter(
+            (pl.col("cut") < date(vigencia, 1, 1))
+            & pl.col("executed").is_not_null()
+            & pl.col("indicator_id").is_in(chosen.implode())
+        )
+        .group_by(year_key.alias("year_key"))
+        .agg(pl.col("executed").sort_by("cut").last())
+        .group_by((pl.col("year_key") // 65_536).cast(pl.Int32).alias("indicator_id"))
+        .agg(pl.col("executed").sum().alias("earlier"))
+    )
+
+
 def compute_cut_columnar(inputs: CutInputs, *, cut: date) -> CutResults:
     """Every indicator, objective and plan of ``inputs`` at ``cut`` (DESIGN §2–3)."""
     vigencia = cut.year
@@ -106,28 +129,11 @@ def compute_cut_columnar(inputs: CutInputs, *, cut: date) -> CutResults:
         pl.col("baseline").alias("annual_baseline"),
     )
     # LB₀ of the cuatrienio: the indicator's own, else its first vigencia's.
-    first_year = (
-        annual.sort("vigencia")
-        .group_by("indicator_id")
-        .agg(pl.col("baseline").first().alias("first_baseline"))
+    first_year = annual.group_by("indicator_id").agg(
+        pl.col("baseline").sort_by("vigencia").first().alias("first_baseline")
     )
     rows = inputs.progress.lazy().filter(pl.col("cut") == cut).drop("cut")
-    # suma: what each earlier vigencia executed at its last reported cut.
-    earlier = (
-        inputs.progress.lazy()
-        .filter((pl.col("cut") < date(vigencia, 1, 1)) & pl.col("executed").is_not_null())
-        .join(
-            inputs.indicators.lazy().filter(
-                (pl.col("accumulation") == "suma") & pl.col("target_4y").is_not_null()
-            ),
-            on="indicator_id",
-            how="semi",
-        )
-        .group_by("indicator_id", pl.col("cut").dt.year().alias("year"))
-        .agg(pl.col("executed").get(pl.col("cut").arg_max()))
-        .group_by("indicator_id")
-        .agg(pl.col("executed").sum().alias("earlier"))
-    )
+    earlier = _earlier_vigencias(inputs, vigencia)
     indicator_weights = weights.filter(
         (pl.col("level") == "indicador") & (pl.col("vigencia") == vigencia)
     ).select(pl.col("target_id").alias("indicator_id"), pl.col("weight").alias("given"))
@@ -254,6 +260,8 @@ def compute_cut_columnar(inputs: CutInputs, *, cut: date) -> CutResults:
             mean("in_4y", "used_4y").alias("four_year"),
             total("in_cut").alias("cut_total"),
         )
+        .collect()  # once: both the indicators' effective weights and the objectives read it
+        .lazy()
     )
     indicators = (
         collected.lazy()
