@@ -88,17 +88,27 @@ def generate(*, size: str | SizeSpec, seed: int = 1) -> SynthSet:
     builder = _Builder(rng, spec, seed)
     builder.build()
     cuts = tuple(month_end(v, m) for v in VIGENCIAS for m in spec.months)
+    # Each list of Python tuples becomes a frame and is dropped at once: at national size they
+    # hold about a gigabyte, which must be gone before the 15 million progress rows are made.
+    frames = {
+        name: pl.DataFrame(builder.take(name), schema=schema, orient="row")
+        for name, schema in (
+            ("plans", _PLANS),
+            ("objectives", _OBJECTIVES),
+            ("goals", _GOALS),
+            ("indicators", _INDICATORS),
+            ("annual", _ANNUAL),
+            ("weights", _WEIGHTS),
+        )
+    }
+    drivers = pl.DataFrame(builder.years, schema=_YEARS)
+    builder.years.clear()
     return SynthSet(
         size=label,
         seed=seed,
         cuts=cuts,
-        plans=pl.DataFrame(builder.plans, schema=_PLANS, orient="row"),
-        objectives=pl.DataFrame(builder.objectives, schema=_OBJECTIVES, orient="row"),
-        goals=pl.DataFrame(builder.goals, schema=_GOALS, orient="row"),
-        indicators=pl.DataFrame(builder.indicators, schema=_INDICATORS, orient="row"),
-        annual=pl.DataFrame(builder.annual, schema=_ANNUAL, orient="row"),
-        weights=pl.DataFrame(builder.weights, schema=_WEIGHTS, orient="row"),
-        progress=_progress(builder.years, spec.months, seed),
+        progress=_progress(drivers, spec.months, seed),
+        **frames,
     )
 
 
@@ -205,6 +215,12 @@ class _Builder:
         self.weights: list[tuple[object, ...]] = []
         self.years: dict[str, list[object]] = {name: [] for name in _YEARS}
         self.next_objective = self.next_goal = self.next_indicator = 1
+
+    def take(self, name: str) -> list[tuple[object, ...]]:
+        """The rows gathered for ``name``, leaving none behind (their memory goes with them)."""
+        rows: list[tuple[object, ...]] = getattr(self, name)
+        setattr(self, name, [])
+        return rows
 
     def build(self) -> None:
         spec, rng = self.spec, self.rng
@@ -430,25 +446,30 @@ def _noise(seed: int, salt: int) -> pl.Expr:
     return x.cast(pl.Float64) / prime
 
 
-def _progress(years: dict[str, list[object]], months: tuple[int, ...], seed: int) -> pl.DataFrame:
-    """Monthly (or quarterly) rows of every indicator in force: programming and execution."""
-    drivers = pl.DataFrame(years, schema=_YEARS)
+def _progress(drivers: pl.DataFrame, months: tuple[int, ...], seed: int) -> pl.DataFrame:
+    """Monthly (or quarterly) rows of every indicator in force: programming and execution,
+    ordered by cut and indicator."""
     calendar = pl.DataFrame(
         {"month": list(months), "step": list(range(len(months)))},
         schema={"month": pl.Int8, "step": pl.Int16},
     )
     per_year = len(months)
-    # One vigencia at a time keeps the intermediate columns of 16 million rows out of memory.
+    # One vigencia at a time, each as one lazy query (its intermediate columns are never whole
+    # frames) sorted on its own: every cut of a vigencia comes before the next one's, so the
+    # parts put end to end are in order without sorting 16 million rows again, and they are
+    # kept as they are (four chunks) rather than copied into one.
     parts = [
-        _year_rows(drivers.filter(pl.col("vigencia") == vigencia), calendar, seed, per_year)
+        _year_rows(drivers.filter(pl.col("vigencia") == vigencia).lazy(), calendar, seed, per_year)
+        .sort("cut", "indicator_id")
+        .collect()
         for vigencia in VIGENCIAS
     ]
-    return pl.concat(parts).sort("cut", "indicator_id")
+    return pl.concat(parts, rechunk=False)
 
 
 def _year_rows(
-    drivers: pl.DataFrame, calendar: pl.DataFrame, seed: int, per_year: int
-) -> pl.DataFrame:
+    drivers: pl.LazyFrame, calendar: pl.DataFrame, seed: int, per_year: int
+) -> pl.LazyFrame:
     acc, schedule, month = pl.col("acc"), pl.col("schedule"), pl.col("month").cast(pl.Float64)
     fraction = (
         pl.when(schedule == 0)
@@ -479,7 +500,7 @@ def _year_rows(
     )
     unplanned = (pl.col("programmed_c").fill_null(0) == 0) & (_noise(seed, 2) < pl.col("unplanned"))
     frame = (
-        drivers.join(calendar, how="cross")
+        drivers.join(calendar.lazy(), how="cross")
         .with_columns(
             k=(pl.col("vigencia").cast(pl.Int32) - VIGENCIAS[0]) * per_year + pl.col("step"),
             programmed_c=programmed.cast(pl.Int64),
