@@ -1,7 +1,9 @@
 """The follow-up report of one cut as data: what every renderer (html, pdf, pptx, xlsx, json)
 consumes, so a figure can never differ between formats.
 
-Built from the results stored for the cut (never recomputed here) in a fixed number of queries.
+Built from the results stored for the cut (never recomputed here) in a fixed number of queries,
+or, for the public's view of a cut under correction, from the snapshot of its edition in force
+(``editions.figures``, the reading the open data use too).
 Numbers stay ``Decimal`` and unrounded; renderers format them with ``cascada.engine.display``.
 """
 
@@ -25,8 +27,11 @@ from cascada.engine.model import Accumulation, Alert, Band, GoalKind, Level, Sta
 from cascada.engine.progress import IN_CUT_ROLLUP
 from cascada.imports.export import plan_info
 from cascada.plans.models import AnnualTarget, Goal, Indicator, Objective, Plan, Weight
+from cascada.tracking.editions import EditionIndicator, EditionObjective, figures
 from cascada.tracking.models import (
     Cut,
+    CutEdition,
+    CutState,
     IndicatorCutResult,
     ObjectiveCutResult,
     PlanCutResult,
@@ -205,8 +210,11 @@ def _terms(explanation: dict[str, Any]) -> tuple[ReportTerm, ...]:
     )
 
 
-def build_dataset(*, plan_code: str, cut_date: date, lang: Lang = "es") -> ReportDataset:
-    """The report of ``plan_code`` at ``cut_date`` from its stored results."""
+def build_dataset(
+    *, plan_code: str, cut_date: date, lang: Lang = "es", edition: CutEdition | None = None
+) -> ReportDataset:
+    """The report of ``plan_code`` at ``cut_date`` from its stored results, or from the snapshot
+    of ``edition`` (a published edition of that cut) when given."""
     plan = (
         Plan.objects.select_related("sector", "head_entity", "development_plan")
         .filter(code=plan_code)
@@ -222,6 +230,63 @@ def build_dataset(*, plan_code: str, cut_date: date, lang: Lang = "es") -> Repor
         raise ReportNotFound(f"El corte {cut_date.isoformat()} aún no tiene resultados calculados.")
 
     objectives = list(Objective.objects.filter(plan=plan).order_by("order", "id"))
+    indicators = list(
+        Indicator.objects.filter(plan=plan).select_related("goal").order_by("order", "id")
+    )
+    if edition is not None:
+        if edition.cut_id != cut.pk:
+            raise ReportNotFound(f"La edición {edition.number} no es de este corte.")
+        data = figures(edition)
+        report_objectives = [_edition_objective(o, lang) for o in data.objectives]
+        totals: tuple[Decimal | None, Decimal | None, Decimal | None, str] = (
+            data.compliance,
+            data.year,
+            data.four_year,
+            data.semaforo,
+        )
+        state = str(CutState.PUBLICADO)
+    else:
+        report_objectives = _stored_objectives(cut, objectives, indicators, lang)
+        totals = (
+            plan_result.compliance,
+            plan_result.year,
+            plan_result.four_year,
+            plan_result.semaforo,
+        )
+        state = cut.state
+    formulation, vigencias = _formulation(plan, indicators, objectives, lang)
+    cut_label = format_date(cut.date, lang)
+    cut_word = "Corte" if lang == "es" else "Cut"
+    source = plan.source.strip()
+    source_line = f"{'Fuente' if lang == 'es' else 'Source'}: {source} {cut_word} {cut_label}."
+    return ReportDataset(
+        lang=lang,
+        plan=ReportPlan(
+            **vars(plan_info(plan)),
+            cap=plan.cap,
+            overexecution_threshold=plan.overexecution_threshold,
+            bands=plan_policy(plan).bands,
+            logo_path=plan.logo.path if plan.logo else None,
+            secondary_logo_path=plan.secondary_logo.path if plan.secondary_logo else None,
+        ),
+        cut=cut.date,
+        cut_label=cut_label,
+        vigencia=cut.date.year,
+        cut_state=state,
+        source_line=source_line if source else f"{cut_word} {cut_label}.",
+        compliance=totals[0],
+        year=totals[1],
+        four_year=totals[2],
+        semaforo=totals[3] or None,
+        objectives=tuple(report_objectives),
+        formulation=formulation,
+        vigencias=vigencias,
+    )
+
+
+def _stored_objectives(
+    cut: Cut, objectives: list[Objective], indicators: list[Indicator], lang: Lang
+) -> list[ReportObjective]:
     objective_results = {r.objective_id: r for r in ObjectiveCutResult.objects.filter(cut=cut)}
     indicator_results = {
         r.indicator_id: r
@@ -230,9 +295,6 @@ def build_dataset(*, plan_code: str, cut_date: date, lang: Lang = "es") -> Repor
         )
     }
     analyses = dict(cut.reports.values_list("indicator_id", "analysis"))
-    indicators = list(
-        Indicator.objects.filter(plan=plan).select_related("goal").order_by("order", "id")
-    )
     by_objective: dict[int, list[ReportIndicator]] = defaultdict(list)
     for indicator in indicators:
         result = indicator_results.get(indicator.id)
@@ -240,7 +302,6 @@ def build_dataset(*, plan_code: str, cut_date: date, lang: Lang = "es") -> Repor
             by_objective[indicator.goal.objective_id].append(
                 _indicator(result, analyses.get(indicator.id, ""), lang)
             )
-
     report_objectives = []
     for objective in objectives:
         stored = objective_results.get(objective.id)
@@ -261,34 +322,55 @@ def build_dataset(*, plan_code: str, cut_date: date, lang: Lang = "es") -> Repor
                 indicators=rows,
             )
         )
+    return report_objectives
 
-    formulation, vigencias = _formulation(plan, indicators, objectives, lang)
-    cut_label = format_date(cut.date, lang)
-    cut_word = "Corte" if lang == "es" else "Cut"
-    source = plan.source.strip()
-    source_line = f"{'Fuente' if lang == 'es' else 'Source'}: {source} {cut_word} {cut_label}."
-    return ReportDataset(
-        lang=lang,
-        plan=ReportPlan(
-            **vars(plan_info(plan)),
-            cap=plan.cap,
-            overexecution_threshold=plan.overexecution_threshold,
-            bands=plan_policy(plan).bands,
-            logo_path=plan.logo.path if plan.logo else None,
-            secondary_logo_path=plan.secondary_logo.path if plan.secondary_logo else None,
-        ),
-        cut=cut.date,
-        cut_label=cut_label,
-        vigencia=cut.date.year,
-        cut_state=cut.state,
-        source_line=source_line if source else f"{cut_word} {cut_label}.",
-        compliance=plan_result.compliance,
-        year=plan_result.year,
-        four_year=plan_result.four_year,
-        semaforo=plan_result.semaforo or None,
-        objectives=tuple(report_objectives),
-        formulation=formulation,
-        vigencias=vigencias,
+
+def _edition_objective(objective: EditionObjective, lang: Lang) -> ReportObjective:
+    rows = tuple(_edition_indicator(i, lang) for i in objective.indicators)
+    counts = Counter(r.status.value for r in rows)
+    return ReportObjective(
+        code=objective.code,
+        name=objective.name,
+        compliance=objective.compliance,
+        year=objective.year,
+        four_year=objective.four_year,
+        semaforo=objective.semaforo or None,
+        weight=objective.weight,
+        programmed_count=sum(1 for r in rows if r.status in IN_CUT_ROLLUP),
+        status_counts={s.value: counts[s.value] for s in Status if counts[s.value]},
+        terms=_terms(objective.explanation),
+        indicators=rows,
+    )
+
+
+def _edition_indicator(i: EditionIndicator, lang: Lang) -> ReportIndicator:
+    status = Status(i.status)
+    alerts = tuple(Alert(a) for a in i.alerts)
+    kind = GoalKind(i.goal_kind)
+    return ReportIndicator(
+        code=i.code,
+        name=i.name,
+        unit=i.unit,
+        goal_code=i.goal,
+        goal_kind=kind,
+        goal_kind_label=GOAL_KIND_LABELS[lang][kind],
+        goal_name=i.goal_name,
+        responsible_entity=i.entity,
+        accumulation=Accumulation(i.accumulation),
+        annual_target=i.annual_target,
+        programmed=i.programmed,
+        executed=i.executed,
+        progress_cut=i.progress_cut,
+        progress_year=i.progress_year,
+        progress_4y=i.progress_4y,
+        weight=i.weight,
+        effective_weight=i.effective_weight,
+        status=status,
+        status_label=status_label(status, lang),
+        semaforo=i.semaforo or None,
+        alerts=alerts,
+        alert_labels=tuple(alert_label(a, lang) for a in alerts),
+        analysis=i.analysis,
     )
 
 

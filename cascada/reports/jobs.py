@@ -26,6 +26,7 @@ from cascada.plans.models import Plan
 from cascada.reports.dataset import ReportNotFound
 from cascada.reports.models import JobState, ReportJob
 from cascada.reports.render import DONE, FORMATS, render_report
+from cascada.tracking.models import Cut
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,11 @@ def request_report(
         created_at__gte=timezone.now() - REUSE_WINDOW,
     ).order_by("-created_at")
     states = [JobState.PENDIENTE, JobState.EN_PROCESO] + ([JobState.LISTO] if reusable else [])
+    published_at = (
+        Cut.objects.filter(plan=plan, date=cut_date).values_list("published_at", flat=True).first()
+    )
+    if published_at is not None:  # a file rendered before a correction's edition is stale
+        recent = recent.filter(created_at__gte=published_at)
     for job in recent.filter(state__in=states)[:1]:
         if job.state != JobState.LISTO or job.is_ready:
             return job

@@ -7,8 +7,10 @@ Progress is reported through an optional callback ``progress(percent, message)``
 Spanish, for the CLI's stderr and the job page.
 
 ``include_drafts=False`` is the public's view (the web for anonymous visitors): the cut must be
-published, and the plan's data in the ``.xlsx`` carries only the programming and reports of
-published cuts, so a draft's figures never leave through a download.
+published, or under correction, and then the report is its edition in force, read from that
+edition's snapshot (``editions.public_snapshot``); the plan's data in the ``.xlsx`` carries only
+the programming and reports of published cuts, those of a cut under correction as its edition in
+force has them, so a draft's figures never leave through a download.
 """
 
 from __future__ import annotations
@@ -16,19 +18,22 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Final, Literal, get_args
 
+from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from cascada.engine.display import Lang
+from cascada.engine.model import Progress as ProgressRow
 from cascada.imports.export import plan_workbook
 from cascada.imports.template_v1 import PlanWorkbook
 from cascada.plans.models import Plan
 from cascada.reports.dataset import ReportDataset, ReportNotFound, build_dataset
-from cascada.tracking.models import Cut, CutState
+from cascada.tracking.editions import current_edition, edition_progress, public_snapshot
+from cascada.tracking.models import Cut, CutEdition, CutState
 
 __all__ = [
     "CONTENT_TYPES",
@@ -89,11 +94,15 @@ def render_report(
     report_format: ReportFormat = fmt
     notify = progress or _no_progress
     notify(0, READING_CUT)
-    if not include_drafts and not _is_published(plan_code, cut_date):
-        raise ReportNotFound(
-            f"El plan '{plan_code}' no tiene un corte publicado el {cut_date.isoformat()}."
-        )
-    dataset = build_dataset(plan_code=plan_code, cut_date=cut_date, lang=lang)
+    edition: CutEdition | None = None
+    if not include_drafts:
+        cut = _public_cut(plan_code, cut_date)
+        if cut is None:
+            raise ReportNotFound(
+                f"El plan '{plan_code}' no tiene un corte publicado el {cut_date.isoformat()}."
+            )
+        edition = public_snapshot(cut)
+    dataset = build_dataset(plan_code=plan_code, cut_date=cut_date, lang=lang, edition=edition)
     workbook: PlanWorkbook | None = None
     if report_format == "xlsx":
         notify(5, READING_PLAN)
@@ -149,10 +158,13 @@ def report_filename(plan_code: str, cut_date: date, fmt: str) -> str:
     return f"seguimiento_{safe[:80]}_{cut_date.isoformat()}.{fmt}"
 
 
-def _is_published(plan_code: str, cut_date: date) -> bool:
-    return Cut.objects.filter(
-        plan__code=plan_code, date=cut_date, state=CutState.PUBLICADO
-    ).exists()
+def _public_cut(plan_code: str, cut_date: date) -> Cut | None:
+    """The cut, when the public may read it: published, or under correction (its edition in
+    force)."""
+    cut = Cut.objects.filter(plan__code=plan_code, date=cut_date).first()
+    if cut is None or (cut.state != CutState.PUBLICADO and current_edition(cut) is None):
+        return None
+    return cut
 
 
 def _plan_data(plan_code: str, *, include_drafts: bool) -> PlanWorkbook:
@@ -162,23 +174,40 @@ def _plan_data(plan_code: str, *, include_drafts: bool) -> PlanWorkbook:
     workbook = plan_workbook(plan)
     if include_drafts:
         return workbook
-    published = set(
-        Cut.objects.filter(plan=plan, state=CutState.PUBLICADO).values_list("date", flat=True)
-    )
-    return _only_cuts(workbook, published)
+    days: set[date] = set()
+    in_force: dict[date, dict[str, ProgressRow]] = {}
+    for cut in Cut.objects.filter(plan=plan).filter(
+        Q(state=CutState.PUBLICADO) | Q(edition__gte=1)
+    ):
+        days.add(cut.date)
+        edition = public_snapshot(cut)
+        if edition is not None:
+            in_force[cut.date] = edition_progress(edition)
+    return _only_cuts(workbook, days, in_force)
 
 
-def _only_cuts(workbook: PlanWorkbook, days: set[date]) -> PlanWorkbook:
-    """``workbook`` with the programming and reports of the cuts ``days`` only."""
+def _only_cuts(
+    workbook: PlanWorkbook,
+    days: set[date],
+    in_force: dict[date, dict[str, ProgressRow]] | None = None,
+) -> PlanWorkbook:
+    """``workbook`` with the programming and reports of the cuts ``days`` only; for the cuts in
+    ``in_force`` (under correction), those of their edition in force, by indicator code."""
     spec = workbook.spec
+    in_force = in_force or {}
+
+    def progress(code: str, current: Mapping[date, ProgressRow]) -> dict[date, ProgressRow]:
+        kept = {d: p for d, p in current.items() if d in days and d not in in_force}
+        for day, rows in in_force.items():
+            if code in rows:
+                kept[day] = rows[code]
+        return dict(sorted(kept.items()))
+
     objectives = tuple(
         replace(
             objective,
             indicators=tuple(
-                replace(
-                    indicator,
-                    progress={d: p for d, p in indicator.progress.items() if d in days},
-                )
+                replace(indicator, progress=progress(indicator.code, indicator.progress))
                 for indicator in objective.indicators
             ),
         )

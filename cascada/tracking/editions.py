@@ -15,13 +15,13 @@ as the keys that tie inputs and results together.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from cascada.engine.model import Level
+from cascada.engine.model import Level, Progress
 from cascada.plans.models import AnnualTarget, Goal, Indicator, Objective, Weight
 from cascada.tracking.models import (
     AlertOverride,
@@ -57,6 +57,16 @@ def is_under_correction(cut: Cut) -> bool:
 
 def next_edition(cut: Cut) -> int:
     return cut.edition + 1
+
+
+def public_snapshot(cut: Cut) -> CutEdition | None:
+    """The edition whose snapshot the public reads instead of the stored results of ``cut``:
+    while a correction is under way the stored results are the correction's working figures,
+    which only staff may see. ``None`` when the stored results are what the public reads (a
+    published cut) or when the public reads nothing of it (never published)."""
+    if not is_under_correction(cut):
+        return None
+    return edition_row(cut, cut.edition)
 
 
 def is_readable_edition(cut: Cut, edition: int) -> bool:
@@ -306,6 +316,7 @@ class EditionObjective:
     semaforo: str
     weight: Decimal | None
     indicators: tuple[EditionIndicator, ...]
+    explanation: dict[str, Any]  # the terms of each figure, as stored in the results
 
 
 @dataclass(frozen=True)
@@ -323,6 +334,8 @@ class EditionFigures:
     four_year: Decimal | None
     semaforo: str
     objectives: tuple[EditionObjective, ...]
+    explanation: dict[str, Any]
+    goal_kinds: dict[str, int]  # goals of the plan per kind (``tipo``), with or without indicators
 
 
 def figures(edition: CutEdition) -> EditionFigures:
@@ -374,6 +387,7 @@ def figures(edition: CutEdition) -> EditionFigures:
             semaforo=o["semaforo"],
             weight=_number(o["peso"]),
             indicators=tuple(by_objective[o["codigo"]]),
+            explanation=o.get("explicacion") or {},
         )
         for o in results["objetivos"]
     )
@@ -391,7 +405,28 @@ def figures(edition: CutEdition) -> EditionFigures:
         four_year=_number(results["plan"]["avance_cuatrienio"]),
         semaforo=results["plan"]["semaforo"],
         objectives=objectives,
+        explanation=results["plan"].get("explicacion") or {},
+        goal_kinds=dict(Counter(g["tipo"] for g in inputs["metas"])),
     )
+
+
+def edition_progress(edition: CutEdition) -> dict[str, Progress]:
+    """The programming and reports of an edition's cut as its snapshot has them, by indicator
+    code (the ``avances`` rows of that cut, for the plan's data in a public workbook)."""
+    inputs = edition.inputs
+    programmed = {i["codigo"]: _number(i.get("programado_corte")) for i in inputs["indicadores"]}
+    reports = {r["indicador"]: r for r in inputs["reportes"]}
+    rows: dict[str, Progress] = {}
+    for code in dict.fromkeys([*programmed, *reports]):
+        report = reports.get(code, {})
+        if programmed.get(code) is None and not report:
+            continue
+        rows[code] = Progress(
+            programmed=programmed.get(code),
+            executed=_number(report.get("ejecutado_corte")),
+            analysis=report.get("analisis", "") or "",
+        )
+    return rows
 
 
 def series_editions(edition: CutEdition) -> list[CutEdition]:

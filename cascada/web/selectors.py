@@ -3,6 +3,11 @@
 Figures come from the stored result tables (``PlanCutResult``, ``ObjectiveCutResult``,
 ``IndicatorCutResult``): a page view never runs the engine. Each selector returns ``None`` when
 the plan, cut, objective or indicator does not exist or is not visible to the visitor.
+
+A cut under correction (published before, reopened) is still public, but its stored results
+are the correction's working figures: the public reads the edition in force instead, from its
+immutable snapshot (``editions.figures``, the same reading as the open data), and its
+``CutRef.snapshot`` says which edition that is. Who may see drafts reads the working figures.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.functional import Promise
 
 from cascada.engine.model import Accumulation, Alert, Band, GoalKind, Status
@@ -23,8 +28,10 @@ from cascada.engine.progress import IN_CUT_ROLLUP
 from cascada.plans.models import AnnualTarget as AnnualTargetRow
 from cascada.plans.models import Goal, Indicator, Plan, SemaforoBand
 from cascada.reports.models import ReportJob
+from cascada.tracking.editions import EditionFigures, EditionIndicator, figures
 from cascada.tracking.models import (
     Cut,
+    CutEdition,
     CutState,
     IndicatorCutResult,
     ObjectiveCutResult,
@@ -49,8 +56,43 @@ KIND_ORDER: tuple[GoalKind, ...] = tuple(GoalKind)
 
 
 def visible_states(*, include_drafts: bool) -> list[str]:
-    """Cut states a visitor may see: the public sees published cuts only."""
+    """Cut states a visitor may see with their stored results: the public, published cuts."""
     return list(CutState.values) if include_drafts else [CutState.PUBLICADO.value]
+
+
+def visible_cuts(*, include_drafts: bool, prefix: str = "") -> Q:
+    """The cuts a visitor may see (``prefix``: the lookup path to the cut, e.g. ``"cut__"``):
+    the public sees the published ones and those under correction (in their edition in
+    force)."""
+    if include_drafts:
+        return Q()
+    return Q(**{f"{prefix}state": CutState.PUBLICADO}) | Q(**{f"{prefix}edition__gte": 1})
+
+
+def _cut_ref(day: date, state: str, edition: int, reason: str, include_drafts: bool) -> CutRef:
+    """``snapshot``: the edition the public reads of a cut under correction."""
+    if include_drafts or state == CutState.PUBLICADO or edition < 1:
+        return CutRef(day, state)
+    return CutRef(day, state, snapshot=edition, correction_reason=reason)
+
+
+CUT_REF_FIELDS = ("date", "state", "edition", "correction_reason")
+
+
+def _fields(row: tuple[Any, ...]) -> tuple[date, str, int, str]:
+    """A ``values_list(*CUT_REF_FIELDS)`` row, typed."""
+    day, state, edition, reason = row
+    return day, state, edition, reason
+
+
+def _snapshot(plan: Plan, cut: CutRef) -> EditionFigures | None:
+    """The figures of the edition the public reads of ``cut`` (when it is under correction)."""
+    if cut.snapshot is None:
+        return None
+    edition = CutEdition.objects.filter(
+        cut__plan=plan, cut__date=cut.date, number=cut.snapshot
+    ).first()
+    return figures(edition) if edition is not None else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -61,10 +103,16 @@ def visible_states(*, include_drafts: bool) -> list[str]:
 class CutRef:
     date: date
     state: str
+    snapshot: int | None = None  # the public's view of a cut under correction: edition read
+    correction_reason: str = ""
 
     @property
     def is_draft(self) -> bool:
-        return self.state != CutState.PUBLICADO
+        return self.state != CutState.PUBLICADO and self.snapshot is None
+
+    @property
+    def under_correction(self) -> bool:
+        return self.snapshot is not None
 
     @property
     def vigencia(self) -> int:
@@ -175,11 +223,15 @@ def plan_rows(*, draft_plans: frozenset[int] = frozenset()) -> list[PlanRow]:
     plans in ``draft_plans`` (whose drafts the visitor may see), the published ones of the
     others. One query."""
 
-    def latest(states: list[str]) -> QuerySet[Cut]:
-        return Cut.objects.filter(plan=OuterRef("pk"), state__in=states).order_by("-date")
+    def latest(include_drafts: bool) -> QuerySet[Cut]:
+        return (
+            Cut.objects.filter(plan=OuterRef("pk"))
+            .filter(visible_cuts(include_drafts=include_drafts))
+            .order_by("-date")
+        )
 
-    public = latest(visible_states(include_drafts=False))
-    every = latest(visible_states(include_drafts=True))
+    public = latest(False)
+    every = latest(True)
     plans = (
         Plan.objects.select_related("sector")
         .annotate(
@@ -189,6 +241,8 @@ def plan_rows(*, draft_plans: frozenset[int] = frozenset()) -> list[PlanRow]:
                 for name, field in (
                     ("date", "date"),
                     ("state", "state"),
+                    ("edition", "edition"),
+                    ("correction_reason", "correction_reason"),
                     ("compliance", "result__compliance"),
                     ("semaforo", "result__semaforo"),
                 )
@@ -199,15 +253,31 @@ def plan_rows(*, draft_plans: frozenset[int] = frozenset()) -> list[PlanRow]:
     rows = []
     for p in plans:
         prefix = "all" if p.pk in draft_plans else "pub"
-        day, state = getattr(p, f"{prefix}_date"), getattr(p, f"{prefix}_state")
+        day = getattr(p, f"{prefix}_date")
+        cut = (
+            _cut_ref(
+                day,
+                getattr(p, f"{prefix}_state"),
+                getattr(p, f"{prefix}_edition"),
+                getattr(p, f"{prefix}_correction_reason"),
+                p.pk in draft_plans,
+            )
+            if day is not None
+            else None
+        )
+        compliance = getattr(p, f"{prefix}_compliance")
+        semaforo = getattr(p, f"{prefix}_semaforo") or ""
+        snapshot = _snapshot(p, cut) if cut is not None else None
+        if snapshot is not None:  # under correction: the edition in force, not the working one
+            compliance, semaforo = snapshot.compliance, snapshot.semaforo
         rows.append(
             PlanRow(
                 code=p.code,
                 name=p.name,
                 sector=p.sector.name,
-                cut=CutRef(day, state) if day is not None else None,
-                compliance=getattr(p, f"{prefix}_compliance"),
-                semaforo=getattr(p, f"{prefix}_semaforo") or "",
+                cut=cut,
+                compliance=compliance,
+                semaforo=semaforo,
             )
         )
     return rows
@@ -298,18 +368,52 @@ def _plan(code: str) -> Plan | None:
     )
 
 
+@dataclass(frozen=True)
+class _ObjectiveFigures:
+    code: str
+    name: str
+    compliance: Decimal | None
+    year: Decimal | None
+    four_year: Decimal | None
+    semaforo: str
+    weight: Decimal | None
+
+
+@dataclass
+class _CutCounts:
+    """What the cut page counts, keyed by objective code and goal kind."""
+
+    statuses: dict[str, dict[Status, int]]
+    kind_indicators: dict[GoalKind, int]
+    kind_programmed: dict[GoalKind, int]
+    indicator_weights: bool
+    goals: dict[str, int]  # goals of the plan per kind
+    programmed_goals: dict[str, int]  # goals with a programmed indicator, per kind
+
+
+def _empty_counts() -> _CutCounts:
+    return _CutCounts(
+        statuses=defaultdict(lambda: defaultdict(int)),
+        kind_indicators=defaultdict(int),
+        kind_programmed=defaultdict(int),
+        indicator_weights=False,
+        goals={},
+        programmed_goals={},
+    )
+
+
 def cut_page(*, plan_code: str, day: date | None, include_drafts: bool) -> CutPage | None:
-    """The plan's cut of ``day`` (its latest visible cut when ``day`` is None). Eight queries."""
+    """The plan's cut of ``day`` (its latest visible cut when ``day`` is None). Eight queries
+    (fewer for a cut under correction, read from its edition)."""
     plan = _plan(plan_code)
     if plan is None:
         return None
     cuts = tuple(
-        CutRef(d, s)
-        for d, s in Cut.objects.filter(
-            plan=plan, state__in=visible_states(include_drafts=include_drafts)
-        )
+        _cut_ref(*_fields(row), include_drafts)
+        for row in Cut.objects.filter(plan=plan)
+        .filter(visible_cuts(include_drafts=include_drafts))
         .order_by("-date")
-        .values_list("date", "state")
+        .values_list(*CUT_REF_FIELDS)
     )
     if day is None:
         cut = cuts[0] if cuts else None
@@ -320,18 +424,19 @@ def cut_page(*, plan_code: str, day: date | None, include_drafts: bool) -> CutPa
     bands = band_rows(plan_policy(plan, bands=list(SemaforoBand.objects.filter(plan=plan))).bands)
     if cut is None:
         return CutPage(plan=plan, cuts=cuts, cut=None, bands=bands)
+    snapshot = _snapshot(plan, cut)
+    if snapshot is not None:
+        return _cut_page_of_edition(plan, cuts, cut, bands, snapshot)
     plan_result = PlanCutResult.objects.filter(cut__plan=plan, cut__date=cut.date).first()
     objective_results = list(
         ObjectiveCutResult.objects.filter(cut__plan=plan, cut__date=cut.date)
         .select_related("objective")
         .order_by("objective__order", "objective__id")
     )
+    codes = {r.objective_id: r.objective.code for r in objective_results}
 
     # indicators per (objective, goal kind, status), and whether weights were set
-    counts: dict[int, dict[Status, int]] = defaultdict(lambda: defaultdict(int))
-    kind_indicators: dict[GoalKind, int] = defaultdict(int)
-    kind_programmed: dict[GoalKind, int] = defaultdict(int)
-    indicator_weights = False
+    counts = _empty_counts()
     for row in (
         IndicatorCutResult.objects.filter(cut__plan=plan, cut__date=cut.date)
         .values("indicator__goal__objective_id", "indicator__goal__kind", "status")
@@ -339,58 +444,136 @@ def cut_page(*, plan_code: str, day: date | None, include_drafts: bool) -> CutPa
         .order_by()
     ):
         status, kind, n = Status(row["status"]), GoalKind(row["indicator__goal__kind"]), row["n"]
-        counts[row["indicator__goal__objective_id"]][status] += n
-        kind_indicators[kind] += n
+        counts.statuses[codes.get(row["indicator__goal__objective_id"], "")][status] += n
+        counts.kind_indicators[kind] += n
         if status in IN_CUT_ROLLUP:
-            kind_programmed[kind] += n
-        indicator_weights = indicator_weights or row["weighted"] > 0
+            counts.kind_programmed[kind] += n
+        counts.indicator_weights = counts.indicator_weights or row["weighted"] > 0
 
-    goals = dict(
+    counts.goals = dict(
         Goal.objects.filter(plan=plan)
         .values("kind")
         .annotate(n=Count("id"))
         .order_by()
         .values_list("kind", "n")
     )
-    programmed_goals = dict(
+    counts.programmed_goals = dict(
         IndicatorCutResult.objects.filter(cut__plan=plan, cut__date=cut.date, status__in=PROGRAMMED)
         .values("indicator__goal__kind")
         .annotate(n=Count("indicator__goal_id", distinct=True))
         .order_by()
         .values_list("indicator__goal__kind", "n")
     )
+    return _assemble_cut_page(
+        plan,
+        cuts,
+        cut,
+        bands,
+        objectives=[
+            _ObjectiveFigures(
+                r.objective.code,
+                r.objective.name,
+                r.compliance,
+                r.year,
+                r.four_year,
+                r.semaforo,
+                r.weight,
+            )
+            for r in objective_results
+        ],
+        plan_values=(
+            (plan_result.compliance, plan_result.year, plan_result.four_year)
+            if plan_result is not None
+            else (None, None, None)
+        ),
+        semaforo=plan_result.semaforo if plan_result is not None else "",
+        explanation=plan_result.explanation if plan_result is not None else {},
+        counts=counts,
+    )
+
+
+def _cut_page_of_edition(
+    plan: Plan,
+    cuts: tuple[CutRef, ...],
+    cut: CutRef,
+    bands: tuple[BandRow, ...],
+    data: EditionFigures,
+) -> CutPage:
+    """The cut page read from a published edition's snapshot."""
+    counts = _empty_counts()
+    counts.goals = dict(data.goal_kinds)
+    programmed_goals: dict[str, set[str]] = defaultdict(set)
+    for o in data.objectives:
+        for i in o.indicators:
+            status, kind = Status(i.status), GoalKind(i.goal_kind)
+            counts.statuses[o.code][status] += 1
+            counts.kind_indicators[kind] += 1
+            if status in IN_CUT_ROLLUP:
+                counts.kind_programmed[kind] += 1
+                programmed_goals[kind.value].add(i.goal)
+            counts.indicator_weights = counts.indicator_weights or i.weight is not None
+    counts.programmed_goals = {k: len(v) for k, v in programmed_goals.items()}
+    return _assemble_cut_page(
+        plan,
+        cuts,
+        cut,
+        bands,
+        objectives=[
+            _ObjectiveFigures(
+                o.code, o.name, o.compliance, o.year, o.four_year, o.semaforo, o.weight
+            )
+            for o in data.objectives
+        ],
+        plan_values=(data.compliance, data.year, data.four_year),
+        semaforo=data.semaforo,
+        explanation=data.explanation,
+        counts=counts,
+    )
+
+
+def _assemble_cut_page(
+    plan: Plan,
+    cuts: tuple[CutRef, ...],
+    cut: CutRef,
+    bands: tuple[BandRow, ...],
+    *,
+    objectives: list[_ObjectiveFigures],
+    plan_values: tuple[Decimal | None, Decimal | None, Decimal | None],
+    semaforo: str,
+    explanation: Mapping[str, Any],
+    counts: _CutCounts,
+) -> CutPage:
     kinds = tuple(
         KindRow(
             kind=kind,
-            goals=goals.get(kind.value, 0),
-            programmed_goals=programmed_goals.get(kind.value, 0),
-            indicators=kind_indicators[kind],
-            programmed_indicators=kind_programmed[kind],
+            goals=counts.goals.get(kind.value, 0),
+            programmed_goals=counts.programmed_goals.get(kind.value, 0),
+            indicators=counts.kind_indicators[kind],
+            programmed_indicators=counts.kind_programmed[kind],
         )
         for kind in KIND_ORDER
-        if goals.get(kind.value, 0) or kind_indicators[kind]
+        if counts.goals.get(kind.value, 0) or counts.kind_indicators[kind]
     )
-
     cards = tuple(
         ObjectiveCard(
-            code=r.objective.code,
-            name=r.objective.name,
-            compliance=r.compliance,
-            year=r.year,
-            four_year=r.four_year,
-            semaforo=r.semaforo,
-            indicators=sum(counts[r.objective_id].values()),
-            programmed=sum(n for s, n in counts[r.objective_id].items() if s in IN_CUT_ROLLUP),
+            code=o.code,
+            name=o.name,
+            compliance=o.compliance,
+            year=o.year,
+            four_year=o.four_year,
+            semaforo=o.semaforo,
+            indicators=sum(counts.statuses[o.code].values()),
+            programmed=sum(n for s, n in counts.statuses[o.code].items() if s in IN_CUT_ROLLUP),
             statuses=tuple(
-                StatusCount(s, counts[r.objective_id][s])
+                StatusCount(s, counts.statuses[o.code][s])
                 for s in STATUS_ORDER
-                if counts[r.objective_id][s]
+                if counts.statuses[o.code][s]
             ),
         )
-        for r in objective_results
+        for o in objectives
     )
-    names = {r.objective.code: r.objective.name for r in objective_results}
-    objective_weights = any(r.weight is not None for r in objective_results)
+    names = {o.code: o.name for o in objectives}
+    objective_weights = any(o.weight is not None for o in objectives)
 
     def plan_figure(key: str, value: Decimal | None) -> Figure:
         def excluded(included: set[str]) -> list[ExcludedRow]:
@@ -400,20 +583,24 @@ def cut_page(*, plan_code: str, day: date | None, include_drafts: bool) -> CutPa
                 if c.code not in included
             ]
 
-        stored = plan_result.explanation.get(key, []) if plan_result is not None else []
         return _figure(
-            stored, value=value, names=names, weighted=objective_weights, excluded=excluded
+            explanation.get(key, []),
+            value=value,
+            names=names,
+            weighted=objective_weights,
+            excluded=excluded,
         )
 
+    compliance, year, four_year = plan_values
     return CutPage(
         plan=plan,
         cuts=cuts,
         cut=cut,
         bands=bands,
-        compliance=plan_figure("cumplimiento", plan_result.compliance if plan_result else None),
-        year=plan_figure("avance_vigencia", plan_result.year if plan_result else None),
-        four_year=plan_figure("avance_cuatrienio", plan_result.four_year if plan_result else None),
-        semaforo=plan_result.semaforo if plan_result is not None else "",
+        compliance=plan_figure("cumplimiento", compliance),
+        year=plan_figure("avance_vigencia", year),
+        four_year=plan_figure("avance_cuatrienio", four_year),
+        semaforo=semaforo,
         objectives=cards,
         kinds=kinds,
         totals=KindRow(
@@ -423,7 +610,7 @@ def cut_page(*, plan_code: str, day: date | None, include_drafts: bool) -> CutPa
             indicators=sum(k.indicators for k in kinds),
             programmed_indicators=sum(k.programmed_indicators for k in kinds),
         ),
-        indicator_weights=indicator_weights,
+        indicator_weights=counts.indicator_weights,
         objective_weights=objective_weights,
     )
 
@@ -470,13 +657,32 @@ class ObjectivePage:
 
 def _visible_cut(plan: Plan, day: date, include_drafts: bool) -> CutRef | None:
     row = (
-        Cut.objects.filter(
-            plan=plan, date=day, state__in=visible_states(include_drafts=include_drafts)
-        )
-        .values_list("date", "state")
+        Cut.objects.filter(plan=plan, date=day)
+        .filter(visible_cuts(include_drafts=include_drafts))
+        .values_list(*CUT_REF_FIELDS)
         .first()
     )
-    return CutRef(*row) if row is not None else None
+    return _cut_ref(*_fields(row), include_drafts) if row is not None else None
+
+
+def _line(i: EditionIndicator) -> IndicatorLine:
+    return IndicatorLine(
+        code=i.code,
+        name=i.name,
+        unit=i.unit,
+        goal=GoalRef(i.goal, GoalKind(i.goal_kind), i.goal_name),
+        status=Status(i.status),
+        programmed=i.programmed,
+        executed=i.executed,
+        annual_target=i.annual_target,
+        progress_cut=i.progress_cut,
+        progress_year=i.progress_year,
+        progress_4y=i.progress_4y,
+        effective_weight=i.effective_weight,
+        semaforo=i.semaforo,
+        alerts=tuple(Alert(a) for a in i.alerts),
+        analysis=i.analysis,
+    )
 
 
 def objective_page(
@@ -489,6 +695,22 @@ def objective_page(
     cut = _visible_cut(plan, day, include_drafts)
     if cut is None:
         return None
+    snapshot = _snapshot(plan, cut)
+    if snapshot is not None:
+        objective = next((o for o in snapshot.objectives if o.code == objective_code), None)
+        if objective is None:
+            return None
+        return _assemble_objective_page(
+            plan,
+            cut,
+            code=objective.code,
+            name=objective.name,
+            semaforo=objective.semaforo,
+            values=(objective.compliance, objective.year, objective.four_year),
+            explanation=objective.explanation,
+            lines=tuple(_line(i) for i in objective.indicators),
+            weighted=any(i.weight is not None for i in objective.indicators),
+        )
     result = (
         ObjectiveCutResult.objects.filter(
             cut__plan=plan, cut__date=day, objective__code=objective_code
@@ -532,8 +754,32 @@ def objective_page(
         )
         for r in rows
     )
+    return _assemble_objective_page(
+        plan,
+        cut,
+        code=result.objective.code,
+        name=result.objective.name,
+        semaforo=result.semaforo,
+        values=(result.compliance, result.year, result.four_year),
+        explanation=result.explanation,
+        lines=lines,
+        weighted=any(r.weight is not None for r in rows),
+    )
+
+
+def _assemble_objective_page(
+    plan: Plan,
+    cut: CutRef,
+    *,
+    code: str,
+    name: str,
+    semaforo: str,
+    values: tuple[Decimal | None, Decimal | None, Decimal | None],
+    explanation: Mapping[str, Any],
+    lines: tuple[IndicatorLine, ...],
+    weighted: bool,
+) -> ObjectivePage:
     names = {line.code: line.name for line in lines}
-    weighted = any(r.weight is not None for r in rows)
     by_code = {line.code: line for line in lines}
 
     def excluded(
@@ -561,30 +807,30 @@ def objective_page(
             return texts.EXCLUDED_NOT_IN_FORCE
         return texts.EXCLUDED_FOUR_YEAR
 
-    explanation = result.explanation
+    compliance, year, four_year = values
     return ObjectivePage(
         plan=plan,
         cut=cut,
-        code=result.objective.code,
-        name=result.objective.name,
-        semaforo=result.semaforo,
+        code=code,
+        name=name,
+        semaforo=semaforo,
         compliance=_figure(
             explanation.get("cumplimiento", []),
-            value=result.compliance,
+            value=compliance,
             names=names,
             weighted=weighted,
             excluded=excluded(cut_reason),
         ),
         year=_figure(
             explanation.get("avance_vigencia", []),
-            value=result.year,
+            value=year,
             names=names,
             weighted=weighted,
             excluded=excluded(year_reason),
         ),
         four_year=_figure(
             explanation.get("avance_cuatrienio", []),
-            value=result.four_year,
+            value=four_year,
             names=names,
             weighted=weighted,
             excluded=excluded(four_year_reason),
@@ -680,17 +926,65 @@ def indicator_page(
         .order_by("vigencia")
         .values_list("vigencia", "target", "baseline")
     )
-    states = visible_states(include_drafts=include_drafts)
+    visible = visible_cuts(include_drafts=include_drafts, prefix="cut__")
     results = list(
-        IndicatorCutResult.objects.filter(indicator=indicator, cut__state__in=states)
+        IndicatorCutResult.objects.filter(visible, indicator=indicator)
         .select_related("cut")
         .order_by("cut__date")
     )
     analyses = dict(
-        ProgressReport.objects.filter(indicator=indicator, cut__state__in=states).values_list(
+        ProgressReport.objects.filter(visible, indicator=indicator).values_list(
             "cut_id", "analysis"
         )
     )
+    history: list[HistoryPoint] = []
+    for r in results:
+        cut = _cut_ref(
+            r.cut.date, r.cut.state, r.cut.edition, r.cut.correction_reason, include_drafts
+        )
+        if cut.snapshot is None:
+            history.append(
+                HistoryPoint(
+                    cut=cut,
+                    status=Status(r.status),
+                    programmed=r.programmed,
+                    executed=r.executed,
+                    annual_target=r.annual_target,
+                    progress_cut=r.progress_cut,
+                    progress_year=r.progress_year,
+                    progress_4y=r.progress_4y,
+                    semaforo=r.semaforo,
+                    alerts=tuple(Alert(a) for a in r.alerts),
+                    analysis=analyses.get(r.cut_id, ""),
+                )
+            )
+            continue
+        snapshot = _snapshot(plan, cut)
+        found = (
+            next(
+                (i for o in snapshot.objectives for i in o.indicators if i.code == indicator.code),
+                None,
+            )
+            if snapshot is not None
+            else None
+        )
+        if found is not None:  # absent: the indicator was not in that edition
+            line = _line(found)
+            history.append(
+                HistoryPoint(
+                    cut=cut,
+                    status=line.status,
+                    programmed=line.programmed,
+                    executed=line.executed,
+                    annual_target=line.annual_target,
+                    progress_cut=line.progress_cut,
+                    progress_year=line.progress_year,
+                    progress_4y=line.progress_4y,
+                    semaforo=line.semaforo,
+                    alerts=line.alerts,
+                    analysis=line.analysis,
+                )
+            )
     goal = indicator.goal
     return IndicatorPage(
         plan=plan,
@@ -705,22 +999,7 @@ def indicator_page(
         objective_name=goal.objective.name,
         responsible_entity=goal.responsible_entity.name if goal.responsible_entity else "",
         annual_targets=annual,
-        history=tuple(
-            HistoryPoint(
-                cut=CutRef(r.cut.date, r.cut.state),
-                status=Status(r.status),
-                programmed=r.programmed,
-                executed=r.executed,
-                annual_target=r.annual_target,
-                progress_cut=r.progress_cut,
-                progress_year=r.progress_year,
-                progress_4y=r.progress_4y,
-                semaforo=r.semaforo,
-                alerts=tuple(Alert(a) for a in r.alerts),
-                analysis=analyses.get(r.cut_id, ""),
-            )
-            for r in results
-        ),
+        history=tuple(history),
     )
 
 
@@ -749,7 +1028,8 @@ def report_target(*, plan_code: str, day: date, include_drafts: bool) -> ReportT
 
 def report_job(*, job_id: UUID, include_drafts: bool) -> ReportJob | None:
     """A background report job, if the visitor may see it: a job rendered for staff (drafts
-    included) to staff only; a public one while its cut is still published. Two queries."""
+        included) to staff only; a public one while its cut is public (published, or under
+    correction: its edition in force). Two queries."""
     job = ReportJob.objects.select_related("plan").filter(pk=job_id).first()
     if job is None or include_drafts:
         return job
@@ -772,5 +1052,6 @@ __all__ = [
     "plan_rows",
     "report_job",
     "report_target",
+    "visible_cuts",
     "visible_states",
 ]

@@ -2,15 +2,16 @@
 
 Anonymous visitors see published cuts; whoever may see a plan's drafts
 (``policy.can_view_drafts``: its administrators, reviewers and analysts) also sees the others,
-marked "Borrador". A cut being corrected (published before, reopened) is not public: its page
-says so, with the reason, and links to the edition in force (its snapshot).
+marked "Borrador". A cut being corrected (published before, reopened) shows the public its
+edition in force, read from that edition's snapshot, with a notice and the reason; staff see the
+working figures.
 A request from htmx (``HX-Request``) for a cut gets only the page body (the cut selector swaps
 it in place); the same URLs work without JavaScript.
 
-The report of a cut (``informe.<fmt>``) follows the cut page's visibility. A plan with at most
-``CASCADA_REPORT_SYNC_MAX_INDICATORS`` indicators is rendered in the request; a larger one by a
-background job, whose page (``/informes/<uuid>/``) shows its progress (htmx polling every second,
-a meta refresh without JavaScript) and then the download link.
+The report of a cut (``informe.<fmt>``) follows the cut page's visibility and figures. A plan
+with at most ``CASCADA_REPORT_SYNC_MAX_INDICATORS`` indicators is rendered in the request; a
+larger one by a background job, whose page (``/informes/<uuid>/``) shows its progress (htmx
+polling every second, a meta refresh without JavaScript) and then the download link.
 """
 
 from __future__ import annotations
@@ -34,8 +35,6 @@ from cascada.reports.dataset import ReportNotFound
 from cascada.reports.jobs import request_report
 from cascada.reports.models import JobState, ReportJob
 from cascada.reports.render import render_report
-from cascada.tracking.editions import is_under_correction
-from cascada.tracking.models import Cut
 from cascada.web import charts, selectors, texts
 from cascada.web.selectors import STATUS_ORDER, CutPage
 from cascada.web.templatetags.cascada_display import active_lang
@@ -118,9 +117,6 @@ def cut_detail(request: HttpRequest, code: str, day: date) -> HttpResponse:
         plan_code=code, day=day, include_drafts=_include_drafts(request, code)
     )
     if page is None:
-        cut = Cut.objects.select_related("plan").filter(plan__code=code, date=day).first()
-        if cut is not None and is_under_correction(cut):
-            return render(request, "web/cut_correction.html", {"cut": cut, "plan": cut.plan})
         raise Http404
     return _render_cut(request, page)
 

@@ -183,13 +183,13 @@ def test_whole_cycle(
     expect(reviewer.get_by_text("Corrección en curso")).to_be_visible()
     # Meanwhile the public reads edition 1, told that a correction is under way and why.
     citizen.goto(f"/planes/{SEED}/cortes/{DAY}/")
-    expect(citizen.get_by_role("heading", level=1)).to_have_text(
-        f"Corte del {DAY_TEXT}: en corrección"
-    )
-    expect(citizen.locator("main")).to_contain_text(CORRECTION)
+    notice = citizen.get_by_role("note").filter(has_text="En corrección")
+    expect(notice).to_contain_text(CORRECTION)
+    expect(card.locator(".card__figure")).to_have_text(first_figure)
     axe.check(citizen, "corte en corrección")
     shots(citizen, "publico-en-correccion")
-    citizen.get_by_role("link", name="Ver las cifras de la edición 1").click()
+    notice.get_by_role("link", name="Todas las ediciones de este corte").click()
+    citizen.get_by_role("link", name="Edición 1").first.click()
     o1 = citizen.get_by_role("region", name=re.compile("^O1 ·"))
     expect(o1).to_contain_text(f"Cumplimiento al corte: {first_figure}")
     decide(reviewer, OVER, comment="Corrija el ejecutado: la cifra verificada es 22.")

@@ -192,7 +192,9 @@ def test_a_failing_render_marks_the_job_failed_with_a_spanish_message(
 def test_a_cut_unpublished_before_the_job_runs_fails_with_the_reason(seed, background):
     plan_id = Cut.objects.get(plan__code=PLAN).plan_id
     job = ReportJob.objects.create(plan_id=plan_id, cut_date=CUT, format="json")
-    Cut.objects.filter(plan_id=plan_id).update(state=CutState.EN_REVISION)
+    Cut.objects.filter(plan_id=plan_id).update(
+        state=CutState.EN_REVISION, edition=0
+    )  # never published
     jobs.run_job(job.pk)
     job.refresh_from_db()
     assert job.state == JobState.FALLIDO
@@ -238,7 +240,9 @@ def test_staff_jobs_and_unpublished_cuts_are_not_shown_to_the_public(
     client.get(url("json"))
     public = ReportJob.objects.get(include_drafts=False)
     assert client.get(job_url(public)).status_code == 200
-    Cut.objects.filter(plan__code=PLAN).update(state=CutState.EN_REVISION)
+    Cut.objects.filter(plan__code=PLAN).update(
+        state=CutState.EN_REVISION, edition=0
+    )  # never published
     assert client.get(job_url(public)).status_code == 404
     assert client.get(f"/informes/{public.pk}/descargar").status_code == 404
     assert client.get("/informes/00000000-0000-0000-0000-000000000000/").status_code == 404

@@ -292,9 +292,10 @@ def test_a_cut_under_correction_shows_the_public_a_notice_not_drafts(client, dem
     cut = Cut.objects.get()
     start_correction(cut=cut, actor=None, reason="Se corrige el ejecutado de 4075")
     html = get_ok(client, CUT_URL)
-    assert "en corrección" in html and "Se corrige el ejecutado de 4075" in html
-    assert f'href="/planes/{SEED}/cortes/2026-03-31/ediciones/1/"' in html
-    assert 'id="cut-body"' not in html  # no figures: the live ones are drafts now
+    assert "En corrección" in html and "Se corrige el ejecutado de 4075" in html
+    assert f'href="/planes/{SEED}/cortes/2026-03-31/ediciones/"' in html
+    assert "183,33%" in html  # edition 1's figures, read from its snapshot
+    assert "Borrador" not in text_of(html)
     get_ok(client, f"/planes/{SEED}/cortes/2026-03-31/ediciones/1/")
 
 
