@@ -460,38 +460,44 @@ class Change:
     field: str  # e.g. "ejecutado_corte"
     before: Any
     after: Any
+    kind: str = ""  # what the item is: "plan", "corte", "objetivo", "meta", "indicador", …
+    code: str = ""  # its code ("" for the plan and the cut)
 
 
 _KEYED = {
-    "objetivos": ("Objetivo", "codigo"),
-    "metas": ("Meta", "codigo"),
-    "indicadores": ("Indicador", "codigo"),
-    "reportes": ("Reporte del indicador", "indicador"),
+    "objetivos": ("Objetivo", "codigo", "objetivo"),
+    "metas": ("Meta", "codigo", "meta"),
+    "indicadores": ("Indicador", "codigo", "indicador"),
+    "reportes": ("Reporte del indicador", "indicador", "reporte"),
 }
 
+Key = tuple[str, str, str, str]  # (item, field, kind, code)
 
-def _flatten(document: dict[str, Any]) -> dict[tuple[str, str], Any]:
-    """``{(item, field): value}`` for every leaf of a snapshot document."""
-    out: dict[tuple[str, str], Any] = {}
+
+def _flatten(document: dict[str, Any]) -> dict[Key, Any]:
+    """``{(item, field, kind, code): value}`` for every leaf of a snapshot document."""
+    out: dict[Key, Any] = {}
     for key, value in document.items():
         if key == "version":
             continue
         if key in _KEYED and isinstance(value, list):
-            label, id_field = _KEYED[key]
+            label, id_field, kind = _KEYED[key]
             for row in value:
-                item = f"{label} {row.get(id_field, '')}"
+                code = str(row.get(id_field, ""))
+                item = f"{label} {code}"
                 for name, leaf in row.items():
                     if name not in (id_field,):
-                        out[(item, name)] = leaf
+                        out[(item, name, kind, code)] = leaf
         elif key == "excepciones_alertas" and isinstance(value, list):
             for row in value:
-                out[(f"Excepción {row['indicador']} · {row['alerta']}", "motivo")] = row["motivo"]
+                item = f"Excepción {row['indicador']} · {row['alerta']}"
+                out[(item, "motivo", "excepcion", str(row["indicador"]))] = row["motivo"]
         elif isinstance(value, dict):
             item = {"plan": "Plan", "corte": "Corte"}.get(key, key)
             for name, leaf in value.items():
-                out[(item, name)] = leaf
+                out[(item, name, key, "")] = leaf
         else:
-            out[(key, "")] = value
+            out[(key, "", key, "")] = value
     return out
 
 
@@ -499,9 +505,10 @@ def _compare(section: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]
     before, after = _flatten(a), _flatten(b)
     keys = list(dict.fromkeys([*before, *after]))
     return [
-        Change(section, item, name, before.get((item, name)), after.get((item, name)))
-        for item, name in keys
-        if before.get((item, name)) != after.get((item, name))
+        Change(section, item, name, before.get(k), after.get(k), kind, code)
+        for k in keys
+        for item, name, kind, code in (k,)
+        if before.get(k) != after.get(k)
     ]
 
 

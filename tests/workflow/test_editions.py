@@ -6,20 +6,25 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
 from django.test import Client
+from django.utils import timezone
 
 from cascada.accounts.models import Membership, Role
+from cascada.engine.display import format_date
 from cascada.tracking import editions, publication
 from cascada.tracking.models import (
     AuditEvent,
     Cut,
     CutEdition,
     CutState,
+    CutTarget,
     IndicatorCutResult,
     ObjectiveCutResult,
     PlanCutResult,
@@ -161,7 +166,78 @@ def test_the_diff_page_lists_what_changed_and_why(world):
     assert not any(item == "Indicador C" for _, item, _ in changes)  # unchanged rows are left out
     html = Client().get(f"{EDITIONS}1/diferencias/2/").content.decode()
     assert "El ejecutado de S era 7, no 9." in html
-    assert "Reporte del indicador S" in html and "ejecutado_corte" in html
+    assert "Reporte del indicador S" not in html and "ejecutado_corte" not in html
+
+
+def diff_tables(html: str) -> dict[str, dict[str, tuple[str, str]]]:
+    """Each table of the diff page: its caption → {row header: (before, after)}, as text."""
+
+    def text(fragment: str) -> str:
+        return " ".join(unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+    tables = {}
+    for table in re.findall(r"<table.*?</table>", html, re.S):
+        found = re.search(r"<caption[^>]*>(.*?)</caption>", table, re.S)
+        assert found is not None, "every table has a caption"
+        caption = text(found.group(1))
+        assert '<th scope="col">' in table
+        rows = {}
+        for row in re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", table, re.S):
+            header, rest = row.split("</th>", 1)
+            cells = [text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", rest, re.S)]
+            rows[text(header)] = (cells[-2], cells[-1])
+        tables[caption] = rows
+    return tables
+
+
+def test_the_diff_page_speaks_to_a_citizen(world):
+    cut = world.cut(PUBLISHED)
+    S = world.indicator("S")
+    reviewer = world.users["revisor"]
+    # The correction: S executed 22 of 12 programmed (over-executed, 183,33%), then 7 of 12.
+    cut = publication.start_correction(cut=cut, actor=reviewer, reason="Nueva programación")
+    CutTarget.objects.filter(cut=cut, indicator=S).update(programmed=Decimal(12))
+    ProgressReport.objects.filter(cut=cut, indicator=S).update(
+        executed=Decimal(22), analysis="Se superó la meta: 22 de 12."
+    )
+    recompute_cut(cut=cut)
+    publish_cut(cut=cut, actor_label="t")
+    cut = publication.start_correction(
+        cut=cut, actor=reviewer, reason="El ejecutado de S era 7,5, no 22.\nSoporte: acta 12."
+    )
+    ProgressReport.objects.filter(cut=cut, indicator=S).update(
+        executed=Decimal("7.5"), analysis="Rezago por lluvias."
+    )
+    recompute_cut(cut=cut)
+    publish_cut(cut=cut, actor_label="t")
+    edition = editions.editions_of(cut)[-1]
+    assert edition.number == 3
+
+    response = Client().get(f"{EDITIONS}2/diferencias/3/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    day = format_date(timezone.localdate(edition.published_at))
+    assert f"Edición 3, publicada el {day}." in html
+    assert "El ejecutado de S era 7,5, no 22.\nSoporte: acta 12." in html
+    tables = diff_tables(html)
+    (indicator,) = [rows for caption, rows in tables.items() if "Indicador S ·" in caption]
+    assert indicator["Ejecutado al corte"] == ("22,00", "7,50")
+    assert indicator["Avance del corte"] == ("183,33%", "62,50%")
+    assert indicator["Estado"] == ("Sobreejecutada", "En rezago")
+    assert indicator["Análisis cualitativo"] == (
+        "Se superó la meta: 22 de 12.",
+        "Rezago por lluvias.",
+    )
+    assert "Programado al corte" not in indicator  # unchanged between editions 2 and 3
+    (plan,) = [
+        rows for caption, rows in tables.items() if "Plan PM-2024 · Plan de prueba" in caption
+    ]
+    assert "Cumplimiento al corte" in plan
+    assert all("%" in v for v in plan["Cumplimiento al corte"])
+    assert "explicacion" not in html and "{" not in "".join(
+        v for rows in tables.values() for pair in rows.values() for v in pair
+    )
+    assert not any("Indicador C" in caption for caption in tables)
 
 
 def test_the_public_sees_the_edition_in_force_during_a_correction(world):

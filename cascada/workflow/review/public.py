@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from cascada.tracking import editions
 from cascada.tracking.models import Cut, CutEdition
+from cascada.workflow.review.changes import change_groups, published_day
 
 
 def _cut(code: str, day: date) -> Cut:
@@ -69,6 +70,7 @@ def edition_detail(request: HttpRequest, code: str, day: date, number: int) -> H
 def edition_diff(request: HttpRequest, code: str, day: date, a: int, b: int) -> HttpResponse:
     cut = _cut(code, day)
     old, new = _edition(cut, a), _edition(cut, b)
+    groups = change_groups(editions.differences(old, new), old=old, new=new)
     return render(
         request,
         "workflow/review/diff.html",
@@ -77,6 +79,8 @@ def edition_diff(request: HttpRequest, code: str, day: date, a: int, b: int) -> 
             "cut": cut,
             "old": old,
             "new": new,
-            "changes": editions.differences(old, new),
+            "groups": groups,
+            "count": sum(len(g.rows) for g in groups),
+            "published_on": published_day(new),
         },
     )
