@@ -1,7 +1,8 @@
 """Simultaneous report submissions through the API (PUT …/reportes/<indicador>) on PostgreSQL:
 20 for different indicators and 5 for the same one, released together by a barrier, each thread
 with its own database connection. Every accepted one is stored exactly once, every conflict is
-a 409, and the audit log has exactly one row per accepted write and none for a refused one."""
+a 409, and the audit log has exactly one row per accepted write and none for a refused one.
+The workflow's submit (POST …/enviar) too: five at once for the same report, one transition."""
 
 from __future__ import annotations
 
@@ -134,4 +135,73 @@ def test_twenty_five_submissions_at_once(world):
     )
     for code, report in reports.items():
         assert results[code] == report.executed
+    assert stored_results_match(cut=world["cut"])
+
+
+def test_five_simultaneous_submissions_of_the_same_report(world):
+    """The workflow path (POST …/enviar): five reviewers' tools send the same saved report at
+    the same version at once. Exactly one moves it to ``enviado`` (one audit row, one "enviado"
+    comment, version + 1); the other four get a 409 naming the version they met, and nothing of
+    theirs is written."""
+    code = world["codes"][0]
+    base = f"/api/v1/planes/{world['plan'].code}/cortes/{DRAFT.isoformat()}/reportes/{code}"
+    auth = f"Bearer {world['key']}"
+    saved = Client().put(
+        base,
+        data=json.dumps({"version": 0, "ejecutado": "5", "analisis": "Listo para revisión."}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=auth,
+    )
+    assert saved.status_code == 200 and saved.json()["version"] == 1
+    report = ProgressReport.objects.get(cut=world["cut"], indicator__code=code)
+    sent_before = AuditEvent.objects.filter(action="reporte:enviar").count()
+    saved_before = AuditEvent.objects.filter(action=ACTION).count()
+    barrier = threading.Barrier(SAME)
+    answers: list[tuple[int, int, dict[str, Any]]] = []
+    lock = threading.Lock()
+
+    def send(n: int) -> None:
+        client = Client()
+        body = json.dumps({"version": 1, "comentario": f"Envío {n}"})
+        try:
+            barrier.wait(timeout=60)
+            response = client.post(
+                f"{base}/enviar",
+                data=body,
+                content_type="application/json",
+                HTTP_AUTHORIZATION=auth,
+            )
+            with lock:
+                answers.append((n, response.status_code, response.json()))
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(SAME)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(answers) == SAME
+
+    accepted = [(n, body) for n, status, body in answers if status == 200]
+    refused = [body for _, status, body in answers if status == 409]
+    assert len(accepted) == 1 and len(refused) == SAME - 1, [(n, s) for n, s, _ in answers]
+    ((winner, body),) = accepted
+    assert body["version"] == 2 and body["estado_reporte"] == "enviado"
+    for conflict in refused:
+        assert "versión enviada 1, versión actual 2" in conflict["detail"]
+        assert (
+            conflict["actual"]["version"] == 2 and conflict["actual"]["estado_reporte"] == "enviado"
+        )
+
+    report.refresh_from_db()
+    assert (report.state, report.version, report.executed) == ("enviado", 2, Decimal(5))
+    comments = list(report.comments.values_list("kind", "text"))
+    assert comments == [("enviado", f"Envío {winner}")]
+    sent = AuditEvent.objects.filter(action="reporte:enviar").order_by("id")
+    assert sent.count() - sent_before == 1
+    event = sent.last()
+    assert event is not None and code in event.target
+    assert (event.before or {})["version"] == 1 and (event.after or {})["version"] == 2
+    assert AuditEvent.objects.filter(action=ACTION).count() == saved_before  # no stray saves
     assert stored_results_match(cut=world["cut"])
