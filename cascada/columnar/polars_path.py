@@ -120,8 +120,17 @@ def compute_cut_columnar(inputs: CutInputs, *, cut: date) -> CutResults:
     """Every indicator, objective and plan of ``inputs`` at ``cut`` (DESIGN §2–3)."""
     vigencia = cut.year
     bands = wide_bands(inputs.bands)
-    plans = inputs.plans.lazy().join(bands.lazy(), on="plan_id", how="left")
     weights = inputs.weights.lazy()
+    # One small row per plan (policy, bands, whether it gives weights at each level this
+    # vigencia), built once and joined to indicators and objectives alike.
+    plans = (
+        inputs.plans.lazy()
+        .join(bands.lazy(), on="plan_id", how="left")
+        .join(_weight_flags(weights, "indicador", vigencia), on="plan_id", how="left")
+        .join(_weight_flags(weights, "objetivo", vigencia), on="plan_id", how="left")
+        .collect(engine="in-memory")
+        .lazy()
+    )
     annual = inputs.annual.lazy()
     this_year = annual.filter(pl.col("vigencia") == vigencia).select(
         "indicator_id",
@@ -149,8 +158,7 @@ def compute_cut_columnar(inputs: CutInputs, *, cut: date) -> CutResults:
         .join(first_year, on="indicator_id", how="left")
         .join(earlier, on="indicator_id", how="left")
         .join(indicator_weights, on="indicator_id", how="left")
-        .join(_weight_flags(weights, "indicador", vigencia), on="plan_id", how="left")
-        .join(plans, on="plan_id", how="left")
+        .join(plans.drop("has_objetivo"), on="plan_id", how="left")
         .with_columns(
             lb=pl.when(in_force).then(base.fill_null(0.0)),
             lb_missing=in_force & base.is_null() & (acc == "decreciente"),
@@ -260,7 +268,10 @@ def compute_cut_columnar(inputs: CutInputs, *, cut: date) -> CutResults:
             mean("in_4y", "used_4y").alias("four_year"),
             total("in_cut").alias("cut_total"),
         )
-        .collect()  # once: both the indicators' effective weights and the objectives read it
+        # Once: both the indicators' effective weights and the objectives read it. From here on
+        # the inputs are in memory and small or already computed: the in-memory engine is
+        # quicker than the streaming one for such steps.
+        .collect(engine="in-memory")
         .lazy()
     )
     indicators = (
@@ -299,8 +310,7 @@ def compute_cut_columnar(inputs: CutInputs, *, cut: date) -> CutResults:
         inputs.objectives.lazy()
         .join(by_objective.drop("cut_total"), on="objective_id", how="left")
         .join(objective_weights, on="objective_id", how="left")
-        .join(_weight_flags(weights, "objetivo", vigencia), on="plan_id", how="left")
-        .join(plans, on="plan_id", how="left")
+        .join(plans.drop("has_indicador"), on="plan_id", how="left")
         .with_columns(
             weight=pl.when(pl.col("has_objetivo").fill_null(False)).then(pl.col("given")),
             rollup_weight=pl.when(pl.col("has_objetivo").fill_null(False))
@@ -308,7 +318,7 @@ def compute_cut_columnar(inputs: CutInputs, *, cut: date) -> CutResults:
             .otherwise(1.0),
             semaforo=_semaforo("compliance", bands),
         )
-        .collect()
+        .collect(engine="in-memory")
     )
 
     def plan_mean(value: str) -> pl.Expr:
@@ -329,9 +339,9 @@ def compute_cut_columnar(inputs: CutInputs, *, cut: date) -> CutResults:
         .sort("plan_id")
     )
     return CutResults(
-        indicators=indicators.collect(),
+        indicators=indicators.collect(engine="in-memory"),
         objectives=objectives.select(
             "objective_id", "plan_id", "compliance", "year", "four_year", "semaforo", "weight"
         ).sort("objective_id"),
-        plans=plan_frame.collect(),
+        plans=plan_frame.collect(engine="in-memory"),
     )
