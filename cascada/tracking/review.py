@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cascada.plans.text import CONTROL_CHARACTERS
 from cascada.tracking import audit
 from cascada.tracking.models import (
     CommentKind,
@@ -30,6 +31,25 @@ class ReviewRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def _clean_comment(comment: str, *, required: bool) -> str:
+    """The comment as typed (less surrounding blanks), or refused: never cut short, never with
+    control characters (a NUL cannot even be stored in PostgreSQL)."""
+    text = comment.strip()
+    if required and not text:
+        raise ReviewRefused(
+            _("Escriba un comentario para la entidad: es obligatorio al devolver un reporte.")
+        )
+    if len(text) > MAX_COMMENT:
+        raise ReviewRefused(
+            _("El comentario es demasiado largo (máximo %(n)d caracteres).") % {"n": MAX_COMMENT}
+        )
+    if CONTROL_CHARACTERS.search(text):
+        raise ReviewRefused(
+            _("El comentario contiene caracteres de control no admitidos: quítelos.")
+        )
+    return text
 
 
 def _locked(report: ProgressReport) -> ProgressReport:
@@ -78,9 +98,9 @@ def _decide(
 
 @transaction.atomic
 def approve_report(*, report: ProgressReport, actor: Any, comment: str = "") -> ProgressReport:
+    text = _clean_comment(comment, required=False)
     report = _locked(report)
     _check(report, APPROVABLE, _("aprobar"))
-    text = comment.strip()[:MAX_COMMENT]
     return _decide(
         report,
         action="reporte:aprobar",
@@ -93,15 +113,7 @@ def approve_report(*, report: ProgressReport, actor: Any, comment: str = "") -> 
 
 @transaction.atomic
 def return_report(*, report: ProgressReport, actor: Any, comment: str) -> ProgressReport:
-    text = comment.strip()
-    if not text:
-        raise ReviewRefused(
-            _("Escriba un comentario para la entidad: es obligatorio al devolver un reporte.")
-        )
-    if len(text) > MAX_COMMENT:
-        raise ReviewRefused(
-            _("El comentario es demasiado largo (máximo %(n)d caracteres).") % {"n": MAX_COMMENT}
-        )
+    text = _clean_comment(comment, required=True)
     report = _locked(report)
     _check(report, RETURNABLE, _("devolver"))
     return _decide(

@@ -1,7 +1,8 @@
 """Hostile text (issue 9), table-driven: strings × ways in × outputs.
 
 Ways in: the admin's forms (objective and indicator names), the API (a progress report's
-analysis) and the workbook import. Every string is either stored exactly as typed — and then
+analysis) and the workbook import (the workflow's forms in ``/gestion/`` are
+``test_hostile_workflow.py``). Every string is either stored exactly as typed — and then
 every page, the API's JSON, the open data and every report format show it escaped and intact
 (no live tag in HTML, no formula cell in any .xlsx, the text itself in PDF and PPTX) — or
 refused with a Spanish message naming the field, the same way on every path. The import strips
