@@ -1,9 +1,10 @@
 """The measurement method of DESIGN §2–3, pure: no Django, no I/O.
 
-Build a ``PlanSpec``, call ``compute_cut``, read a ``PlanResult``; format with ``display``.
+Build a ``PlanSpec``, call ``compute_cut`` (``compute_cuts`` for several cuts), read a
+``PlanResult``; format with ``display``.
 """
 
-from cascada.engine.compute import compute_cut
+from cascada.engine.compute import compute_cut, compute_cuts
 from cascada.engine.weights import WeightProblem, validate_weights
 
-__all__ = ["WeightProblem", "compute_cut", "validate_weights"]
+__all__ = ["WeightProblem", "compute_cut", "compute_cuts", "validate_weights"]

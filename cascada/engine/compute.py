@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -15,16 +15,47 @@ from cascada.engine.model import (
     PlanSpec,
     Rollup,
 )
-from cascada.engine.progress import IN_CUT_ROLLUP, ZERO, evaluate_indicator, semaforo
+from cascada.engine.progress import (
+    IN_CUT_ROLLUP,
+    ZERO,
+    evaluate_indicator,
+    executed_by_vigencia,
+    semaforo,
+)
 from cascada.engine.rollup import weighted_mean
 
 EQUAL = Decimal(1)
 
+# Each indicator's ``executed_by_vigencia``, by ``id`` of its spec (specs hold dicts: they
+# are not hashable), for the cuts of one ``compute_cuts`` call.
+History = Mapping[int, Mapping[int, Decimal]]
+
 
 def compute_cut(plan: PlanSpec, *, cut: date) -> PlanResult:
+    return _compute_cut(plan, cut=cut, history=None)
+
+
+def compute_cuts(plan: PlanSpec, *, cuts: Iterable[date]) -> dict[date, PlanResult]:
+    """Several cuts of one plan, each exactly as ``compute_cut(plan, cut=…)`` gives it.
+
+    A cut reads nothing dated after it (its own row, and the earlier vigencias' last cuts for
+    the four-year sums), so one spec holding every cut serves them all, and each indicator's
+    history is summarised once for all the cuts instead of once per cut.
+    """
+    history = {
+        id(indicator): executed_by_vigencia(indicator)
+        for objective in plan.objectives
+        for indicator in objective.indicators
+    }
+    return {cut: _compute_cut(plan, cut=cut, history=history) for cut in cuts}
+
+
+def _compute_cut(plan: PlanSpec, *, cut: date, history: History | None) -> PlanResult:
     vigencia = cut.year
     objective_weights = plan.objective_weights.get(vigencia)
-    objectives = tuple(_compute_objective(plan, o, cut=cut) for o in plan.objectives)
+    objectives = tuple(
+        _compute_objective(plan, o, cut=cut, history=history) for o in plan.objectives
+    )
 
     def plan_rollup(pick: str) -> Rollup:
         return weighted_mean(
@@ -49,7 +80,9 @@ def compute_cut(plan: PlanSpec, *, cut: date) -> PlanResult:
     )
 
 
-def _compute_objective(plan: PlanSpec, objective: ObjectiveSpec, *, cut: date) -> ObjectiveResult:
+def _compute_objective(
+    plan: PlanSpec, objective: ObjectiveSpec, *, cut: date, history: History | None
+) -> ObjectiveResult:
     vigencia = cut.year
     weights = plan.indicator_weights.get(vigencia)
     cap = plan.policy.cap
@@ -59,6 +92,7 @@ def _compute_objective(plan: PlanSpec, objective: ObjectiveSpec, *, cut: date) -
             cut=cut,
             policy=plan.policy,
             weight=weights.get(i.code) if weights is not None else None,
+            by_vigencia=history[id(i)] if history is not None else None,
         )
         for i in objective.indicators
     ]
@@ -89,8 +123,11 @@ def _compute_objective(plan: PlanSpec, objective: ObjectiveSpec, *, cut: date) -
         cap=cap,
     )
     effective = {t.code: t.effective_weight for t in compliance.terms}
+    # Only the indicators in the cut's rollup get an effective weight; the others keep their
+    # result as evaluated (its effective weight is already None).
     indicators: tuple[IndicatorResult, ...] = tuple(
-        replace(r, effective_weight=effective.get(r.code)) for r in results
+        r if (w := effective.get(r.code)) is None else replace(r, effective_weight=w)
+        for r in results
     )
     objective_weights = plan.objective_weights.get(vigencia)
     return ObjectiveResult(

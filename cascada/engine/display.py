@@ -85,8 +85,12 @@ _MONTHS: dict[Lang, tuple[str, ...]] = {
 }
 
 
+_CENT = Decimal(1).scaleb(-2)
+
+
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    exponent = _CENT if places == 2 else Decimal(1).scaleb(-places)
+    return value.quantize(exponent, rounding=ROUND_HALF_UP)
 
 
 def format_number(value: Decimal | None, places: int = 2, lang: Lang = "es") -> str:

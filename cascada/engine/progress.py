@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from cascada.engine.display import round_half_up
 from cascada.engine.model import (
@@ -30,6 +32,11 @@ NEEDS_ANALYSIS = frozenset(
 IN_CUT_ROLLUP = frozenset(
     {Status.CUMPLIDA, Status.SOBREEJECUTADA, Status.EN_REZAGO, Status.SIN_REPORTE}
 )
+
+
+# The order alerts are listed in (the enum's): a tuple, since iterating the enum itself is slow
+# in the inner loop of a plan's cuts.
+ALERT_ORDER = tuple(Alert)
 
 
 @dataclass(frozen=True)
@@ -82,10 +89,16 @@ def semaforo(value: Decimal | None, bands: tuple[Band, ...]) -> str | None:
     if value is None:
         return None
     shown = round_half_up(value)
-    for band in sorted(bands, key=lambda b: b.lower, reverse=True):
+    for band in _highest_first(bands):
         if shown > band.lower or (band.inclusive and shown == band.lower):
             return band.color
     return None
+
+
+@lru_cache(maxsize=64)
+def _highest_first(bands: tuple[Band, ...]) -> tuple[Band, ...]:
+    """``bands`` from the highest ``lower`` down (stable), sorted once per set of bands."""
+    return tuple(sorted(bands, key=lambda b: b.lower, reverse=True))
 
 
 def vigencia_baseline(indicator: IndicatorSpec, vigencia: int) -> Decimal:
@@ -106,20 +119,41 @@ def _required_baseline(indicator: IndicatorSpec, baseline: Decimal | None) -> De
     return ZERO
 
 
-def executed_in_earlier_vigencias(indicator: IndicatorSpec, vigencia: int) -> Decimal:
-    """For ``suma``: what each earlier vigencia executed, taken at its last reported cut."""
+def executed_by_vigencia(indicator: IndicatorSpec) -> dict[int, Decimal]:
+    """What each vigencia executed, taken at its last reported cut: one pass over the
+    indicator's history, so that the cuts of a plan computed together share it."""
     last: dict[int, tuple[date, Decimal]] = {}
     for day, row in indicator.progress.items():
-        if row.executed is None or day.year >= vigencia:
+        if row.executed is None:
             continue
         if day.year not in last or day > last[day.year][0]:
             last[day.year] = (day, row.executed)
-    return sum((value for _, value in last.values()), ZERO)
+    return {year: value for year, (_, value) in last.items()}
+
+
+def executed_in_earlier_vigencias(
+    indicator: IndicatorSpec,
+    vigencia: int,
+    *,
+    by_vigencia: Mapping[int, Decimal] | None = None,
+) -> Decimal:
+    """For ``suma``: what each earlier vigencia executed, taken at its last reported cut
+    (``by_vigencia``: ``executed_by_vigencia(indicator)`` when already at hand)."""
+    if by_vigencia is None:
+        by_vigencia = executed_by_vigencia(indicator)
+    return sum((value for year, value in by_vigencia.items() if year < vigencia), ZERO)
 
 
 def evaluate_indicator(
-    indicator: IndicatorSpec, *, cut: date, policy: Policy, weight: Decimal | None = None
+    indicator: IndicatorSpec,
+    *,
+    cut: date,
+    policy: Policy,
+    weight: Decimal | None = None,
+    by_vigencia: Mapping[int, Decimal] | None = None,
 ) -> IndicatorResult:
+    """``by_vigencia``: ``executed_by_vigencia(indicator)``, when the caller computes several
+    cuts of the same indicator (the result is the same with or without it)."""
     vigencia = cut.year
     annual = indicator.annual_targets.get(vigencia)
     row = indicator.progress.get(cut, Progress())
@@ -176,7 +210,11 @@ def evaluate_indicator(
         )
         if indicator.target_4y is not None:
             four_year_ratio = _four_year(
-                indicator, executed=executed, target=indicator.target_4y, vigencia=vigencia
+                indicator,
+                executed=executed,
+                target=indicator.target_4y,
+                vigencia=vigencia,
+                by_vigencia=by_vigencia,
             )
 
     for r in (cut_ratio, year_ratio, four_year_ratio):
@@ -197,18 +235,24 @@ def evaluate_indicator(
         weight=weight,
         effective_weight=None,
         semaforo=semaforo(cut_ratio.value, policy.bands),
-        alerts=tuple(a for a in Alert if a in alerts),
+        alerts=tuple(a for a in ALERT_ORDER if a in alerts) if alerts else (),
         analysis=row.analysis,
     )
 
 
 def _four_year(
-    indicator: IndicatorSpec, *, executed: Decimal, target: Decimal, vigencia: int
+    indicator: IndicatorSpec,
+    *,
+    executed: Decimal,
+    target: Decimal,
+    vigencia: int,
+    by_vigencia: Mapping[int, Decimal] | None,
 ) -> Ratio:
     if indicator.accumulation is Accumulation.SUMA:
+        earlier = executed_in_earlier_vigencias(indicator, vigencia, by_vigencia=by_vigencia)
         return ratio(
             accumulation=Accumulation.SUMA,
-            executed=executed_in_earlier_vigencias(indicator, vigencia) + executed,
+            executed=earlier + executed,
             target=target,
             baseline=ZERO,
         )
