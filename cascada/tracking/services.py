@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from cascada.engine import compute_cut
-from cascada.engine.model import PlanResult, Rollup
+from cascada.engine import compute_cut, compute_cuts
+from cascada.engine.model import IndicatorResult, ObjectiveResult, PlanResult, Rollup
 from cascada.plans.models import Indicator, Objective, Plan
+from cascada.tracking.bulk import insert_rows
 from cascada.tracking.models import (
     Cut,
     CutState,
@@ -45,14 +49,26 @@ def _blank(value: str | None) -> str:
     return value or ""
 
 
-def _rows(
-    cut: Cut, result: PlanResult
-) -> tuple[dict[str, Any], list[ObjectiveCutResult], list[IndicatorCutResult]]:
-    """The stored form of ``result``: the plan row's values and unsaved result rows."""
-    plan = cut.plan
-    objective_ids = dict(Objective.objects.filter(plan=plan).values_list("code", "id"))
-    indicator_ids = dict(Indicator.objects.filter(plan=plan).values_list("code", "id"))
-    plan_values = {
+@dataclass(frozen=True)
+class _Ids:
+    """A plan's row ids by code, read once for every cut stored."""
+
+    objectives: dict[str, int]
+    indicators: dict[str, int]
+
+    @classmethod
+    def of(cls, plan: Plan) -> _Ids:
+        return cls(
+            objectives=dict(Objective.objects.filter(plan=plan).values_list("code", "id")),
+            indicators=dict(Indicator.objects.filter(plan=plan).values_list("code", "id")),
+        )
+
+
+PLAN_RESULT_FIELDS = ("compliance", "year", "four_year", "semaforo", "explanation")
+
+
+def _plan_columns(result: PlanResult) -> dict[str, Any]:
+    return {
         "compliance": result.compliance.value,
         "year": result.year.value,
         "four_year": result.four_year.value,
@@ -61,40 +77,86 @@ def _rows(
             compliance=result.compliance, year=result.year, four_year=result.four_year
         ),
     }
+
+
+def _rows(
+    cut: Cut, result: PlanResult, ids: _Ids | None = None
+) -> tuple[dict[str, Any], list[ObjectiveCutResult], list[IndicatorCutResult]]:
+    """The stored form of ``result``: the plan row's values and unsaved result rows."""
+    if ids is None:
+        ids = _Ids.of(cut.plan)
+    objective_ids, indicator_ids = ids.objectives, ids.indicators
+    plan_values = _plan_columns(result)
     objectives = [
-        ObjectiveCutResult(
-            cut=cut,
-            objective_id=objective_ids[o.code],
-            compliance=o.compliance.value,
-            year=o.year.value,
-            four_year=o.four_year.value,
-            semaforo=_blank(o.semaforo),
-            weight=o.weight,
-            explanation=_explanation(compliance=o.compliance, year=o.year, four_year=o.four_year),
-        )
+        ObjectiveCutResult(cut=cut, **_objective_columns(o, objective_ids))
         for o in result.objectives
     ]
     indicators = [
-        IndicatorCutResult(
-            cut=cut,
-            indicator_id=indicator_ids[i.code],
-            status=i.status.value,
-            programmed=i.programmed,
-            executed=i.executed,
-            annual_target=i.annual_target,
-            baseline=i.baseline,
-            progress_cut=i.progress_cut,
-            progress_year=i.progress_year,
-            progress_4y=i.progress_4y,
-            weight=i.weight,
-            effective_weight=i.effective_weight,
-            semaforo=_blank(i.semaforo),
-            alerts=[a.value for a in i.alerts],
-        )
+        IndicatorCutResult(cut=cut, **_indicator_columns(i, indicator_ids))
         for o in result.objectives
         for i in o.indicators
     ]
     return plan_values, objectives, indicators
+
+
+def _objective_columns(o: ObjectiveResult, objective_ids: dict[str, int]) -> dict[str, Any]:
+    """The stored form of one objective's result (but its cut)."""
+    return {
+        "objective_id": objective_ids[o.code],
+        "compliance": o.compliance.value,
+        "year": o.year.value,
+        "four_year": o.four_year.value,
+        "semaforo": _blank(o.semaforo),
+        "weight": o.weight,
+        "explanation": _explanation(compliance=o.compliance, year=o.year, four_year=o.four_year),
+    }
+
+
+def _indicator_columns(i: IndicatorResult, indicator_ids: dict[str, int]) -> dict[str, Any]:
+    """The stored form of one indicator's result (but its cut)."""
+    return {
+        "indicator_id": indicator_ids[i.code],
+        "status": i.status.value,
+        "programmed": i.programmed,
+        "executed": i.executed,
+        "annual_target": i.annual_target,
+        "baseline": i.baseline,
+        "progress_cut": i.progress_cut,
+        "progress_year": i.progress_year,
+        "progress_4y": i.progress_4y,
+        "weight": i.weight,
+        "effective_weight": i.effective_weight,
+        "semaforo": _blank(i.semaforo),
+        "alerts": [a.value for a in i.alerts],
+    }
+
+
+OBJECTIVE_COLUMNS = (
+    "cut_id",
+    "objective_id",
+    "compliance",
+    "year",
+    "four_year",
+    "semaforo",
+    "weight",
+    "explanation",
+)
+INDICATOR_COLUMNS = (
+    "cut_id",
+    "indicator_id",
+    "status",
+    "programmed",
+    "executed",
+    "annual_target",
+    "baseline",
+    "progress_cut",
+    "progress_year",
+    "progress_4y",
+    "weight",
+    "effective_weight",
+    "semaforo",
+    "alerts",
+)
 
 
 def compute_stored_cut(*, cut: Cut) -> PlanResult:
@@ -105,14 +167,58 @@ def compute_stored_cut(*, cut: Cut) -> PlanResult:
 @transaction.atomic
 def recompute_cut(*, cut: Cut) -> PlanResult:
     """Compute ``cut`` with the engine and store every result, replacing the previous ones."""
-    result = compute_stored_cut(cut=cut)
-    plan_values, objectives, indicators = _rows(cut, result)
-    PlanCutResult.objects.update_or_create(cut=cut, defaults=plan_values)
-    ObjectiveCutResult.objects.filter(cut=cut).delete()
-    IndicatorCutResult.objects.filter(cut=cut).delete()
-    ObjectiveCutResult.objects.bulk_create(objectives, batch_size=2000)
-    IndicatorCutResult.objects.bulk_create(indicators, batch_size=2000)
-    return result
+    return recompute_cuts(plan=cut.plan, cuts=[cut])[0]
+
+
+@transaction.atomic
+def recompute_cuts(*, plan: Plan, cuts: Sequence[Cut]) -> list[PlanResult]:
+    """``recompute_cut`` of each of ``cuts`` (all of ``plan``), with the plan read once: one
+    ``plan_spec`` up to the latest of them, the engine's ``compute_cuts``, and bulk writes
+    for all the cuts together. The same rows as one ``recompute_cut`` per cut; the number of
+    queries does not grow with the plan's size."""
+    if not cuts:
+        return []
+    if any(cut.plan_id != plan.pk for cut in cuts):
+        raise ValueError("recompute_cuts: every cut must belong to the plan given")
+    spec = plan_spec(plan, until=max(cut.date for cut in cuts))
+    computed = compute_cuts(spec, cuts=[cut.date for cut in cuts])
+    results = [computed[cut.date] for cut in cuts]
+    ids = _Ids.of(plan)
+    cut_ids = [cut.pk for cut in cuts]
+    # The plan row of a cut keeps its id (updated in place, as update_or_create did); the
+    # objective and indicator rows are replaced.
+    stored = {row.cut_id: row for row in PlanCutResult.objects.filter(cut_id__in=cut_ids)}
+    now = timezone.now()
+    objectives: list[dict[str, Any]] = []
+    indicators: list[dict[str, Any]] = []
+    new_plan_rows: list[PlanCutResult] = []
+    for cut, result in zip(cuts, results, strict=True):
+        plan_values = _plan_columns(result)
+        row = stored.get(cut.pk)
+        if row is None:
+            new_plan_rows.append(PlanCutResult(cut=cut, **plan_values))
+        else:
+            for name, value in plan_values.items():
+                setattr(row, name, value)
+            row.computed_at = now  # bulk_update does not apply auto_now
+        objectives += (
+            {"cut_id": cut.pk, **_objective_columns(o, ids.objectives)} for o in result.objectives
+        )
+        indicators += (
+            {"cut_id": cut.pk, **_indicator_columns(i, ids.indicators)}
+            for o in result.objectives
+            for i in o.indicators
+        )
+    if stored:
+        PlanCutResult.objects.bulk_update(
+            stored.values(), [*PLAN_RESULT_FIELDS, "computed_at"], batch_size=500
+        )
+    PlanCutResult.objects.bulk_create(new_plan_rows, batch_size=500)
+    ObjectiveCutResult.objects.filter(cut_id__in=cut_ids).delete()
+    IndicatorCutResult.objects.filter(cut_id__in=cut_ids).delete()
+    insert_rows(ObjectiveCutResult, fields=OBJECTIVE_COLUMNS, rows=objectives)
+    insert_rows(IndicatorCutResult, fields=INDICATOR_COLUMNS, rows=indicators)
+    return results
 
 
 def _quantized(value: Decimal | None) -> Decimal | None:
@@ -167,8 +273,8 @@ def published_results(*, plan: Plan) -> dict[int, tuple[Any, ...]]:
 
 def recompute_unpublished_cuts(*, plan: Plan) -> None:
     """Recompute every cut of ``plan`` that is not published (after a change of its data)."""
-    for cut in Cut.objects.filter(plan=plan).exclude(state=CutState.PUBLICADO).order_by("date"):
-        recompute_cut(cut=cut)
+    cuts = Cut.objects.filter(plan=plan).exclude(state=CutState.PUBLICADO).order_by("date")
+    recompute_cuts(plan=plan, cuts=list(cuts))
 
 
 def publish_cut(*, cut: Cut, actor: Any = None, actor_label: str = "", reason: str = "") -> bool:
