@@ -32,8 +32,9 @@ from cascada.plans.models import (
     Weight,
 )
 from cascada.tracking import audit
+from cascada.tracking.bulk import insert_rows
 from cascada.tracking.models import Cut, CutState, CutTarget, ProgressReport
-from cascada.tracking.services import recompute_cut, stored_results_match
+from cascada.tracking.services import recompute_cuts, stored_results_match
 
 M = TypeVar("M", bound=models.Model)
 
@@ -338,21 +339,20 @@ def _apply(workbook: PlanWorkbook) -> ImportSummary:
         changes=sheets["ponderaciones"],
     )
 
-    for day in cut_dates:
-        if day not in cuts:
-            cuts[day] = Cut.objects.create(plan=plan, date=day)
+    new_cuts = Cut.objects.bulk_create(
+        [Cut(plan=plan, date=day) for day in cut_dates if day not in cuts]
+    )
+    cuts.update((cut.date, cut) for cut in new_cuts)
 
-    def cut_row(model: type[M]) -> Callable[[tuple[str, date], dict[str, Any]], M]:
-        def make(key: tuple[str, date], values: dict[str, Any]) -> M:
-            return model(cut=cuts[key[1]], indicator_id=indicators[key[0]].id, **values)
+    def cut_columns(key: tuple[str, date], values: dict[str, Any]) -> dict[str, Any]:
+        return {"cut_id": cuts[key[1]].pk, "indicator_id": indicators[key[0]].pk, **values}
 
-        return make
-
+    # The two largest tables: new rows are inserted without model instances (tracking.bulk).
     _upsert(
         CutTarget.objects.filter(cut__plan=plan).select_related("cut"),
         key=avance_key,
         desired={k: {"programmed": p.programmed} for k, p in desired_avances.items()},
-        create=cut_row(CutTarget),
+        insert=cut_columns,
         changes=avances,
     )
     _upsert(
@@ -361,7 +361,7 @@ def _apply(workbook: PlanWorkbook) -> ImportSummary:
         desired={
             k: {"executed": p.executed, "analysis": p.analysis} for k, p in desired_avances.items()
         },
-        create=cut_row(ProgressReport),
+        insert=cut_columns,
         changes=avances,
     )
 
@@ -379,11 +379,11 @@ def _apply(workbook: PlanWorkbook) -> ImportSummary:
         )
     summary = ImportSummary(plan_code=info.code, created=created, sheets=sheets)
     if summary.changed:
-        _recompute(cuts=[cuts[day] for day in cut_dates])
+        _recompute(plan=plan, cuts=[cuts[day] for day in cut_dates])
     return summary
 
 
-def _recompute(*, cuts: list[Cut]) -> None:
+def _recompute(*, plan: Plan, cuts: list[Cut]) -> None:
     """Recompute every cut; a published one must come out exactly as it was stored."""
     changed = [
         c.date.isoformat() for c in cuts if c.is_published and not stored_results_match(cut=c)
@@ -396,9 +396,7 @@ def _recompute(*, cuts: list[Cut]) -> None:
                 for day in changed
             ]
         )
-    for cut in cuts:
-        if not cut.is_published:
-            recompute_cut(cut=cut)
+    recompute_cuts(plan=plan, cuts=[cut for cut in cuts if not cut.is_published])
 
 
 def _day_of(label: str) -> date:
@@ -419,8 +417,10 @@ def _entities(workbook: PlanWorkbook, sector: Sector) -> dict[str, Entity]:
     names = {workbook.info.head_entity} | {g.responsible_entity for g in workbook.goals}
     names.discard("")
     existing = {e.name: e for e in Entity.objects.filter(name__in=names)}
-    for name in sorted(names - existing.keys()):
-        existing[name] = Entity.objects.create(name=name, sector=sector)
+    new = Entity.objects.bulk_create(
+        [Entity(name=name, sector=sector) for name in sorted(names - existing.keys())]
+    )
+    existing.update((entity.name, entity) for entity in new)
     return existing
 
 
@@ -460,9 +460,14 @@ def _code(row: Any) -> str:
     return str(row.code)
 
 
-def _note(labels: list[str], label: str) -> None:
-    if label not in labels:  # avances rows are two tables: one label per row
-        labels.append(label)
+def _note(labels: list[str], new: Iterable[str]) -> None:
+    """Append the labels of ``new`` not yet in ``labels`` (avances rows are two tables: one
+    label per row), in one pass: an import notes every row of a large file."""
+    seen = set(labels)
+    for label in new:
+        if label not in seen:
+            seen.add(label)
+            labels.append(label)
 
 
 def _prune(
@@ -474,9 +479,7 @@ def _prune(
 ) -> None:
     """Delete the rows of ``queryset`` whose key is not in ``keep``, logging each."""
     doomed = [obj for obj in queryset if key(obj) not in keep]
-    for obj in doomed:
-        label = _label(key(obj))
-        _note(changes.removed, label)
+    _note(changes.removed, (_label(key(obj)) for obj in doomed))
     if doomed:
         queryset.model._default_manager.filter(pk__in=[o.pk for o in doomed]).delete()
 
@@ -486,15 +489,19 @@ def _upsert(
     *,
     key: Callable[[M], Hashable],
     desired: dict[Any, dict[str, Any]],
-    create: Callable[[Any, dict[str, Any]], M],
     changes: SheetChanges,
+    create: Callable[[Any, dict[str, Any]], M] | None = None,
+    insert: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None,
 ) -> dict[Any, M]:
     """Make the rows of ``queryset`` hold ``desired`` (key → field values) with bulk writes;
-    returns the rows by key."""
+    returns the rows by key. New rows are made by ``create`` (a model instance, returned with
+    its id) or by ``insert`` (the new row's columns: written by ``insert_rows``, fastest, and
+    not returned)."""
     model = queryset.model
     existing = {key(obj): obj for obj in queryset}
     to_update: list[M] = []
     updated_fields: set[str] = set()
+    modified: list[str] = []
     for k, values in desired.items():
         obj = existing.get(k)
         if obj is None:
@@ -508,13 +515,20 @@ def _upsert(
             to_update.append(obj)
             updated_fields |= differing
         if differing - {"order"}:  # a row that only moved in the file is not a change of data
-            _note(changes.modified, _label(k))
+            modified.append(_label(k))
+    _note(changes.modified, modified)
     if to_update:
         model._default_manager.bulk_update(to_update, sorted(updated_fields), batch_size=1000)
-    new = {k: create(k, values) for k, values in desired.items() if k not in existing}
-    if new:
-        created = model._default_manager.bulk_create(list(new.values()), batch_size=1000)
-        for k, obj in zip(new, created, strict=True):
-            existing[k] = obj
-            _note(changes.added, _label(k))
+    new = [k for k in desired if k not in existing]
+    if insert is not None:
+        columns = [insert(k, desired[k]) for k in new]
+        if columns:
+            insert_rows(model, fields=tuple(columns[0]), rows=columns)
+    elif create is not None:
+        instances = [create(k, desired[k]) for k in new]
+        created = model._default_manager.bulk_create(instances, batch_size=1000)
+        existing.update(zip(new, created, strict=True))
+    else:
+        raise TypeError("_upsert needs create or insert")
+    _note(changes.added, (_label(k) for k in new))
     return existing
