@@ -180,14 +180,16 @@ def recompute_cuts(*, plan: Plan, cuts: Sequence[Cut]) -> list[PlanResult]:
         return []
     if any(cut.plan_id != plan.pk for cut in cuts):
         raise ValueError("recompute_cuts: every cut must belong to the plan given")
+    cut_ids = [cut.pk for cut in cuts]
+    # The plan row of a cut keeps its id (updated in place, as update_or_create did); the
+    # objective and indicator rows are replaced. Locked first (update_or_create locked it
+    # too): recomputes of the same cut run one after the other, each on committed data.
+    locked = PlanCutResult.objects.select_for_update().filter(cut_id__in=cut_ids).order_by("cut_id")
+    stored = {row.cut_id: row for row in locked}
     spec = plan_spec(plan, until=max(cut.date for cut in cuts))
     computed = compute_cuts(spec, cuts=[cut.date for cut in cuts])
     results = [computed[cut.date] for cut in cuts]
     ids = _Ids.of(plan)
-    cut_ids = [cut.pk for cut in cuts]
-    # The plan row of a cut keeps its id (updated in place, as update_or_create did); the
-    # objective and indicator rows are replaced.
-    stored = {row.cut_id: row for row in PlanCutResult.objects.filter(cut_id__in=cut_ids)}
     now = timezone.now()
     objectives: list[dict[str, Any]] = []
     indicators: list[dict[str, Any]] = []
