@@ -4,10 +4,12 @@
 The file has two sheets: ``reportes`` (one row per indicator: ``codigo``, ``nombre``,
 ``unidad``, ``programado_corte`` and ``estado`` to read; ``ejecutado_corte``, ``analisis`` and
 ``evidencias`` to fill in; ``version``, the version of each report when the file was made) and
-``corte`` (the plan and the cut the file belongs to). Cells are written with the template's
-formula-safe ``put_value`` and read with the template's cell rules (numbers by the one number
-rule, text without HTML, a formula through the value Excel saved), so the messages are the
-import's: sheet, row, column, value found, what was expected.
+``corte`` (the plan and the cut the file belongs to). Where the plan lets entities propose the
+programming of the cut (``Plan.reporters_propose_programming``), ``reportes`` has one more
+column to fill in, ``programacion_propuesta``; elsewhere a value there refuses the file. Cells
+are written with the template's formula-safe ``put_value`` and read with the template's cell
+rules (numbers by the one number rule, text without HTML, a formula through the value Excel
+saved), so the messages are the import's: sheet, row, column, value found, what was expected.
 
 Uploading is all or nothing (``cascada.tracking.reporting.save_reports``): only the user's own
 indicators in force at the cut, only while the cut is open, only reports still in draft or
@@ -53,9 +55,16 @@ REPORTS = Sheet(
         Column("analisis", Kind.TEXT, False, "Análisis cualitativo."),
         Column("evidencias", Kind.TEXT, False, "Enlaces https://, uno por línea."),
         Column("version", Kind.INTEGER, True, "Versión del reporte al descargar (no la cambie)."),
+        Column(
+            "programacion_propuesta",
+            Kind.NUMBER,
+            False,
+            "Programación al corte que propone la entidad (solo si el plan lo permite).",
+        ),
     ),
     "Los reportes del corte, uno por indicador.",
 )
+PROPOSED = "programacion_propuesta"
 CUT_SHEET = Sheet(
     "corte",
     (
@@ -64,8 +73,24 @@ CUT_SHEET = Sheet(
     ),
     "El plan y el corte del archivo.",
 )
-EDITABLE = ("ejecutado_corte", "analisis", "evidencias")
-WIDTHS = {"codigo": 14, "nombre": 48, "analisis": 60, "evidencias": 40, "estado": 22}
+EDITABLE = ("ejecutado_corte", "analisis", "evidencias", PROPOSED)
+WIDTHS = {
+    "codigo": 14,
+    "nombre": 48,
+    "analisis": 60,
+    "evidencias": 40,
+    "estado": 22,
+    PROPOSED: 22,
+}
+
+
+def _columns(cut: Cut) -> tuple[str, ...]:
+    """The columns of the file for ``cut``: the proposed programming only where the plan
+    lets entities propose it."""
+    propose = cut.plan.reporters_propose_programming
+    return tuple(name for name in REPORTS.column_names if propose or name != PROPOSED)
+
+
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 _EDIT_FILL = PatternFill("solid", fgColor="FCE4D6")  # "fill this in", as in the template
 MAX_ROWS = 20_000
@@ -79,7 +104,8 @@ def workbook_bytes(*, cut: Cut, indicators: QuerySet[Indicator]) -> bytes:
     sheet = book.active
     assert sheet is not None  # noqa: S101 — a new workbook has one sheet
     sheet.title = REPORTS.name
-    sheet.append(list(REPORTS.column_names))
+    columns = _columns(cut)
+    sheet.append(list(columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
@@ -96,14 +122,16 @@ def workbook_bytes(*, cut: Cut, indicators: QuerySet[Indicator]) -> bytes:
             "\n".join(report.evidence) if report is not None else "",
             row.version,
         ]
+        if PROPOSED in columns:
+            values.append(report.proposed_programmed if report is not None else None)
         for column, value in enumerate(values, start=1):
             cell = cast(Cell, sheet.cell(row=n, column=column))
             put_value(cell, value if value != "" else None)
-            if row.pending and REPORTS.columns[column - 1].name in EDITABLE:
+            if row.pending and columns[column - 1] in EDITABLE:
                 cell.protection = Protection(locked=False)
                 cell.fill = _EDIT_FILL
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for column, name in enumerate(REPORTS.column_names, start=1):
+    for column, name in enumerate(columns, start=1):
         letter = get_column_letter(column)
         sheet.column_dimensions[letter].width = WIDTHS.get(name, 16)
     sheet.freeze_panes = "B2"
@@ -140,7 +168,8 @@ def read_bulk_file(path: Path, *, cut: Cut, indicators: QuerySet[Indicator]) -> 
             [TemplateIssue(REPORTS.name, None, None, None, "la hoja 'reportes' del archivo")]
         )
     _check_cut(sheets.get(CUT_SHEET.name), cut, issues)
-    for name in ("codigo", "version", *EDITABLE):
+    propose = cut.plan.reporters_propose_programming
+    for name in ("codigo", "version", *(c for c in EDITABLE if propose or c != PROPOSED)):
         if name not in found.header:
             issues.append(TemplateIssue(REPORTS.name, 1, name, None, f"la columna '{name}'"))
     if issues:
@@ -162,6 +191,14 @@ def read_bulk_file(path: Path, *, cut: Cut, indicators: QuerySet[Indicator]) -> 
         executed = row.number("ejecutado_corte")
         analysis = row.text("analisis")
         links = row.text("evidencias").split()
+        proposed = row.number(PROPOSED)
+        if proposed is not None and not propose:
+            row.report(
+                PROPOSED,
+                str(proposed),
+                "la columna vacía: este plan no permite que las entidades propongan la "
+                "programación",
+            )
         if code is None:
             continue
         indicator = allowed.get(code)
@@ -184,7 +221,13 @@ def read_bulk_file(path: Path, *, cut: Cut, indicators: QuerySet[Indicator]) -> 
                 line=raw.number,
                 indicator=indicator,
                 version=version,
-                data=ReportInput(executed=executed, analysis=analysis, evidence=links),
+                data=ReportInput(
+                    executed=executed,
+                    analysis=analysis,
+                    evidence=links,
+                    proposed_programmed=proposed,
+                    propose=propose,
+                ),
             )
         )
     if issues:

@@ -541,14 +541,27 @@ def save_reports(
                 if errors:
                     problems.extend(f"{where}, {k}: {v}" for k, v in errors.items())
                     continue
+                if row.data.propose and not locked.plan.reporters_propose_programming:
+                    problems.append(
+                        f"{where}: este plan no permite que las entidades propongan la "
+                        "programación."
+                    )
+                    continue
                 executed, analysis, evidence = _clean(row.data)
                 report = reports.get(row.indicator.id)
                 before = state_of(report)
-                if report is not None and (before.executed, before.analysis, before.evidence) == (
-                    executed,
-                    analysis,
-                    evidence,
-                ):
+                # The proposal as the form does it: only where the plan takes one.
+                proposed = (
+                    _normal(row.data.proposed_programmed)
+                    if row.data.propose
+                    else before.proposed_programmed
+                )
+                if report is not None and (
+                    before.executed,
+                    before.analysis,
+                    before.evidence,
+                    before.proposed_programmed,
+                ) == (executed, analysis, evidence, proposed):
                     summary.unchanged.append(row.indicator.code)
                     continue
                 if row.version != before.version:
@@ -562,7 +575,7 @@ def save_reports(
                 if locked_out:
                     problems.append(f"{where}: {locked_out}")
                     continue
-                planned.append((row, report, before, executed, analysis, evidence))
+                planned.append((row, report, before, (executed, analysis, evidence, proposed)))
             if conflicts:
                 conflicts.append(
                     "Descargue de nuevo el archivo, copie en él sus cambios y cárguelo otra vez."
@@ -570,7 +583,7 @@ def save_reports(
             if problems or conflicts:
                 raise BulkRefused(problems + conflicts)
             user = actor if getattr(actor, "is_authenticated", False) else None
-            for row, report, before, executed, analysis, evidence in planned:
+            for row, report, before, values in planned:
                 (summary.modified if report is not None else summary.added).append(
                     row.indicator.code
                 )
@@ -578,7 +591,7 @@ def save_reports(
                     cut=locked,
                     indicator=row.indicator,
                     report=report,
-                    values=(executed, analysis, evidence, before.proposed_programmed),
+                    values=values,
                     user=user,
                     submit=False,
                 )
