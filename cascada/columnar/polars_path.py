@@ -256,8 +256,33 @@ def compute_cut_columnar(inputs: CutInputs, *, cut: date) -> CutResults:
         weighted = pl.when(pl.col(flag)).then(pl.col(value) * w).otherwise(0.0).sum()
         return pl.when(total(flag) != 0).then(weighted / total(flag))
 
-    collected = frame.collect()
-    if collected["lb_missing"].any() or collected["lb4_missing"].any():
+    # Only what the results and the rollups read: the intermediate columns (bands, flags,
+    # partial ratios) are never materialised for 341.000 rows.
+    collected = frame.select(
+        "indicator_id",
+        "objective_id",
+        "plan_id",
+        "status",
+        "programmed",
+        "executed",
+        "annual_target",
+        "lb",
+        "progress_cut",
+        "progress_year",
+        "progress_4y",
+        "weight",
+        "semaforo",
+        "alerts",
+        "rollup_weight",
+        "in_cut",
+        "in_year",
+        "in_4y",
+        "used_cut",
+        "used_year",
+        "used_4y",
+        (pl.col("lb_missing") | pl.col("lb4_missing")).alias("lb_missing"),
+    ).collect()
+    if collected["lb_missing"].any():
         raise EngineInputError("Un indicador decreciente no tiene línea base.")
     by_objective = (
         collected.lazy()
