@@ -94,6 +94,8 @@ def test_compute_part_times_both_paths_and_they_agree():
     for key in ("engine_cut_s", "duckdb_cut_s", "ratio", "peak_rss_mb"):
         assert isinstance(measured[key], NUMBER) and measured[key] > 0, key
     assert len(measured["engine_runs_s"]) == len(measured["duckdb_runs_s"]) == 2
+    assert len(measured["engine_cpu_s"]) == len(measured["duckdb_cpu_s"]) == 2
+    assert all(s > 0 for s in measured["engine_cpu_s"] + measured["duckdb_cpu_s"])
     assert measured["agree"] is True and measured["disagreements"] == []
     assert measured["counts"]["plans"] == 1
 
