@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -126,8 +125,7 @@ def _compute_objective(
     # Only the indicators in the cut's rollup get an effective weight; the others keep their
     # result as evaluated (its effective weight is already None).
     indicators: tuple[IndicatorResult, ...] = tuple(
-        r if (w := effective.get(r.code)) is None else replace(r, effective_weight=w)
-        for r in results
+        r if (w := effective.get(r.code)) is None else _with_effective_weight(r, w) for r in results
     )
     objective_weights = plan.objective_weights.get(vigencia)
     return ObjectiveResult(
@@ -139,6 +137,12 @@ def _compute_objective(
         weight=objective_weights.get(objective.code) if objective_weights is not None else None,
         indicators=indicators,
     )
+
+
+def _with_effective_weight(result: IndicatorResult, weight: Decimal) -> IndicatorResult:
+    """``replace(result, effective_weight=weight)`` without its generic checks (this runs for
+    every indicator of every cut; IndicatorResult has plain fields only)."""
+    return IndicatorResult(**{**vars(result), "effective_weight": weight})
 
 
 def _weight(weights: Mapping[str, Decimal] | None, code: str) -> Decimal:

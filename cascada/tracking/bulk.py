@@ -49,6 +49,20 @@ def _preparer(
             return django(value)
 
         return decimal
+    if isinstance(field, models.JSONField):
+        prepared: dict[tuple[str, ...], Any] = {}
+
+        def json_value(value: Any) -> Any:
+            # Short lists of words (an indicator's alerts) repeat on most rows: each distinct
+            # one is prepared once.
+            if type(value) is list and all(type(v) is str for v in value):
+                key = tuple(value)
+                if key not in prepared:
+                    prepared[key] = django(value)
+                return prepared[key]
+            return django(value)
+
+        return json_value
     if isinstance(field, _AS_IS):
 
         def as_is(value: Any) -> Any:

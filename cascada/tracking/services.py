@@ -25,13 +25,23 @@ from cascada.tracking.selectors import plan_spec
 
 
 def _terms(rollup: Rollup) -> list[dict[str, Any]]:
+    # The same Decimal object often stands in several places (the value used is the value when
+    # nothing is capped; equal weights share one 1): each is turned into text once.
+    texts: dict[int, str] = {}
+
+    def text(value: Decimal) -> str:
+        found = texts.get(id(value))
+        if found is None:
+            found = texts[id(value)] = str(value)
+        return found
+
     return [
         {
             "codigo": t.code,
-            "valor": str(t.value),
-            "valor_usado": str(t.value_used),
-            "peso": str(t.weight),
-            "peso_efectivo": str(t.effective_weight),
+            "valor": text(t.value),
+            "valor_usado": text(t.value_used),
+            "peso": text(t.weight),
+            "peso_efectivo": text(t.effective_weight),
         }
         for t in rollup.terms
     ]
