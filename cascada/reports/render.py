@@ -23,7 +23,6 @@ from dataclasses import replace
 from datetime import date
 from typing import Final, Literal, get_args
 
-from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from cascada.engine.display import Lang
@@ -32,8 +31,8 @@ from cascada.imports.export import plan_workbook
 from cascada.imports.template_v1 import PlanWorkbook
 from cascada.plans.models import Plan
 from cascada.reports.dataset import ReportDataset, ReportNotFound, build_dataset
-from cascada.tracking.editions import current_edition, edition_progress, public_snapshot
-from cascada.tracking.models import Cut, CutEdition, CutState
+from cascada.tracking.editions import edition_progress, public_cuts, public_snapshot
+from cascada.tracking.models import Cut, CutEdition
 
 __all__ = [
     "CONTENT_TYPES",
@@ -161,10 +160,7 @@ def report_filename(plan_code: str, cut_date: date, fmt: str) -> str:
 def _public_cut(plan_code: str, cut_date: date) -> Cut | None:
     """The cut, when the public may read it: published, or under correction (its edition in
     force)."""
-    cut = Cut.objects.filter(plan__code=plan_code, date=cut_date).first()
-    if cut is None or (cut.state != CutState.PUBLICADO and current_edition(cut) is None):
-        return None
-    return cut
+    return Cut.objects.filter(public_cuts(), plan__code=plan_code, date=cut_date).first()
 
 
 def _plan_data(plan_code: str, *, include_drafts: bool) -> PlanWorkbook:
@@ -176,9 +172,7 @@ def _plan_data(plan_code: str, *, include_drafts: bool) -> PlanWorkbook:
         return workbook
     days: set[date] = set()
     in_force: dict[date, dict[str, ProgressRow]] = {}
-    for cut in Cut.objects.filter(plan=plan).filter(
-        Q(state=CutState.PUBLICADO) | Q(edition__gte=1)
-    ):
+    for cut in Cut.objects.filter(public_cuts(), plan=plan):
         days.add(cut.date)
         edition = public_snapshot(cut)
         if edition is not None:

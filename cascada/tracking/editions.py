@@ -21,6 +21,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
+
 from cascada.engine.model import Level, Progress
 from cascada.plans.models import AnnualTarget, Goal, Indicator, Objective, Weight
 from cascada.tracking.models import (
@@ -57,6 +59,14 @@ def is_under_correction(cut: Cut) -> bool:
 
 def next_edition(cut: Cut) -> int:
     return cut.edition + 1
+
+
+def public_cuts(prefix: str = "") -> Q:
+    """The cuts the public reads (``prefix``: the lookup path to the cut, e.g. ``"cut__"``):
+    the published ones, and those under correction in their edition in force."""
+    return Q(**{f"{prefix}state": CutState.PUBLICADO}) | Q(
+        **{f"{prefix}edition__gte": FIRST_EDITION}
+    )
 
 
 def public_snapshot(cut: Cut) -> CutEdition | None:

@@ -28,7 +28,7 @@ from cascada.engine.progress import IN_CUT_ROLLUP
 from cascada.plans.models import AnnualTarget as AnnualTargetRow
 from cascada.plans.models import Goal, Indicator, Plan, SemaforoBand
 from cascada.reports.models import ReportJob
-from cascada.tracking.editions import EditionFigures, EditionIndicator, figures
+from cascada.tracking.editions import EditionFigures, EditionIndicator, figures, public_cuts
 from cascada.tracking.models import (
     Cut,
     CutEdition,
@@ -55,18 +55,11 @@ PROGRAMMED = tuple(s.value for s in STATUS_ORDER if s in IN_CUT_ROLLUP)
 KIND_ORDER: tuple[GoalKind, ...] = tuple(GoalKind)
 
 
-def visible_states(*, include_drafts: bool) -> list[str]:
-    """Cut states a visitor may see with their stored results: the public, published cuts."""
-    return list(CutState.values) if include_drafts else [CutState.PUBLICADO.value]
-
-
 def visible_cuts(*, include_drafts: bool, prefix: str = "") -> Q:
     """The cuts a visitor may see (``prefix``: the lookup path to the cut, e.g. ``"cut__"``):
     the public sees the published ones and those under correction (in their edition in
     force)."""
-    if include_drafts:
-        return Q()
-    return Q(**{f"{prefix}state": CutState.PUBLICADO}) | Q(**{f"{prefix}edition__gte": 1})
+    return Q() if include_drafts else public_cuts(prefix)
 
 
 def _cut_ref(day: date, state: str, edition: int, reason: str, include_drafts: bool) -> CutRef:
@@ -1053,5 +1046,4 @@ __all__ = [
     "report_job",
     "report_target",
     "visible_cuts",
-    "visible_states",
 ]
