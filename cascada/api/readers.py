@@ -1,18 +1,25 @@
-"""Read queries of the API, each in a fixed number of queries, returning data shaped as
-``cascada.api.schemas``. Figures come from the stored results (the engine never runs on a read).
+"""Read queries of the API, each in a fixed number of queries (plus one per cut read from its
+edition in force), returning data shaped as ``cascada.api.schemas``. Figures come from the stored
+results or an edition's snapshot (the engine never runs on a read).
 
 Visibility is the dashboard's rule, asked of ``cascada.accounts.policy``: published cuts and
-their results are public; the other cuts need a user who may see the plan's drafts.
+their results are public; the other cuts need a user who may see the plan's drafts. A cut under
+correction (published, then reopened) stays public in its edition in force
+(``editions.public_cuts``): whoever cannot see drafts reads it as ``publicado`` with that edition's
+figures, from its immutable snapshot (``editions.figures``, the reading the dashboard and the open
+data use), because its stored results are the correction's working figures.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from cascada.accounts import policy
@@ -21,7 +28,15 @@ from cascada.engine.display import NO_PROGRAMMING, alert_label, status_label
 from cascada.engine.model import Alert, Status
 from cascada.engine.progress import IN_CUT_ROLLUP
 from cascada.plans.models import AnnualTarget, Goal, Indicator, Objective, Plan
-from cascada.tracking.editions import current_edition
+from cascada.tracking.editions import (
+    EditionFigures,
+    EditionIndicator,
+    current_edition,
+    figures,
+    is_under_correction,
+    public_cuts,
+    public_snapshot,
+)
 from cascada.tracking.models import (
     Cut,
     CutState,
@@ -84,7 +99,7 @@ def plans(*, user: Actor, vigencia: int | None, sector: str | None) -> list[dict
     rows = (
         Plan.objects.select_related("sector", "head_entity", "development_plan")
         .annotate(
-            latest_published=Subquery(cuts.filter(state=PUBLISHED)[:1]),
+            latest_published=Subquery(cuts.filter(public_cuts())[:1]),
             latest_any=Subquery(cuts[:1]),
         )
         .order_by("code")
@@ -100,7 +115,7 @@ def plans(*, user: Actor, vigencia: int | None, sector: str | None) -> list[dict
 def plan(*, plan: Plan, user: Actor) -> dict[str, Any]:
     cuts = Cut.objects.filter(plan=plan).order_by("-date")
     if not sees_drafts(user, plan):
-        cuts = cuts.filter(state=PUBLISHED)
+        cuts = cuts.filter(public_cuts())
     return _plan_row(plan, cuts.values_list("date", flat=True).first())
 
 
@@ -217,12 +232,18 @@ def opendata_url(cut: Cut) -> str | None:
     )
 
 
-def cut_row(cut: Cut) -> dict[str, Any]:
+def shown_state(cut: Cut, *, in_force: bool) -> str:
+    """The state the viewer reads: who reads the edition in force (``in_force``: cannot see the
+    plan's drafts) reads a cut under correction as published."""
+    return PUBLISHED if in_force and is_under_correction(cut) else cut.state
+
+
+def cut_row(cut: Cut, *, in_force: bool = False) -> dict[str, Any]:
     return {
         "plan": cut.plan.code,
         "fecha": cut.date,
         "vigencia": cut.vigencia,
-        "estado": cut.state,
+        "estado": shown_state(cut, in_force=in_force),
         "edicion": current_edition(cut),
         "publicado_el": cut.published_at,
         "fecha_limite": cut.deadline,
@@ -237,26 +258,61 @@ def cuts(
     vigencia: int | None,
     state: str | None,
 ) -> list[dict[str, Any]]:
-    """The cuts the user may see (every plan's, or ``plan``'s), plan by plan, oldest first."""
-    rows = Cut.objects.select_related("plan").order_by("plan__code", "date")
+    """The cuts the user may see (every plan's, or ``plan``'s), plan by plan, oldest first, each
+    as the user reads it: the public cuts of the plans whose drafts the user may not see, all of
+    them ``publicado`` (a cut under correction in its edition in force); every cut of the
+    others."""
+    drafts = Q(plan__in=policy.visible_plans(user))
+    public = ~drafts & public_cuts()
+    if state is None:
+        visible = drafts | public
+    elif state == PUBLISHED:
+        visible = (drafts & Q(state=PUBLISHED)) | public
+    else:
+        visible = drafts & Q(state=state)
+    rows = (
+        Cut.objects.select_related("plan")
+        .filter(visible)
+        .annotate(sees_drafts=ExpressionWrapper(drafts, output_field=BooleanField()))
+        .order_by("plan__code", "date")
+    )
     if plan is not None:
         rows = rows.filter(plan=plan)
-        if not sees_drafts(user, plan):
-            rows = rows.filter(state=PUBLISHED)
-    else:
-        rows = rows.filter(Q(state=PUBLISHED) | Q(plan__in=policy.visible_plans(user)))
     if vigencia is not None:
         rows = rows.filter(date__year=vigencia)
-    if state is not None:
-        rows = rows.filter(state=state)
-    return [cut_row(c) for c in rows]
+    return [cut_row(c, in_force=not c.sees_drafts) for c in rows]
 
 
-def visible_cut(*, plan: Plan, day: date, user: Actor) -> Cut | None:
-    cut = Cut.objects.select_related("plan").filter(plan=plan, date=day).first()
-    if cut is None or (not cut.is_published and not sees_drafts(user, plan)):
-        return None
-    return cut
+@dataclass(frozen=True)
+class CutView:
+    """A cut as the viewer reads it. ``edition``: the figures of the edition in force, for who
+    cannot see drafts reading a cut under correction (its stored results are the correction's
+    working figures); ``None`` where the stored results are what the viewer reads."""
+
+    cut: Cut
+    edition: EditionFigures | None = None
+
+    @property
+    def row(self) -> dict[str, Any]:
+        return cut_row(self.cut, in_force=self.edition is not None)
+
+
+def public_view(cut: Cut) -> CutView | None:
+    """How whoever cannot see the plan's drafts reads ``cut``; ``None`` when they read nothing
+    of it (never published, or its edition in force is missing)."""
+    if is_under_correction(cut):
+        edition = public_snapshot(cut)
+        return CutView(cut, figures(edition)) if edition is not None else None
+    return CutView(cut) if cut.is_published else None
+
+
+def visible_cut(*, plan: Plan, day: date, user: Actor) -> CutView | None:
+    rows = Cut.objects.select_related("plan").filter(plan=plan, date=day)
+    if sees_drafts(user, plan):
+        cut = rows.first()
+        return CutView(cut) if cut is not None else None
+    cut = rows.filter(public_cuts()).first()
+    return public_view(cut) if cut is not None else None
 
 
 def _terms(stored: list[dict[str, str]], names: dict[str, str]) -> list[dict[str, Any]]:
@@ -280,13 +336,28 @@ def _explanation(explanation: dict[str, Any], names: dict[str, str]) -> dict[str
     }
 
 
-def cut_result(cut: Cut) -> dict[str, Any]:
+def _edition_indicators(edition: EditionFigures) -> Iterator[EditionIndicator]:
+    return (i for o in edition.objectives for i in o.indicators)
+
+
+def cut_result(view: CutView) -> dict[str, Any]:
     """The cut with the plan's three figures and their terms (empty before the first
     computation)."""
+    cut, edition = view.cut, view.edition
+    if edition is not None:
+        names = {o.code: o.name for o in edition.objectives}
+        return {
+            "corte": view.row,
+            "cumplimiento": number(edition.compliance),
+            "avance_vigencia": number(edition.year),
+            "avance_cuatrienio": number(edition.four_year),
+            "semaforo": edition.semaforo or None,
+            "explicacion": _explanation(edition.explanation, names),
+        }
     stored = PlanCutResult.objects.filter(cut=cut).first()
     names = dict(Objective.objects.filter(plan=cut.plan).values_list("code", "name"))
     return {
-        "corte": cut_row(cut),
+        "corte": view.row,
         "cumplimiento": number(stored.compliance) if stored else None,
         "avance_vigencia": number(stored.year) if stored else None,
         "avance_cuatrienio": number(stored.four_year) if stored else None,
@@ -295,8 +366,51 @@ def cut_result(cut: Cut) -> dict[str, Any]:
     }
 
 
-def objective_results(cut: Cut) -> list[dict[str, Any]]:
+def _objective_row(
+    *,
+    code: str,
+    name: str,
+    figures: tuple[Decimal | None, Decimal | None, Decimal | None],
+    semaforo: str,
+    weight: Decimal | None,
+    counted: Counter[bool],
+    explanation: dict[str, Any],
+    names: dict[str, str],
+) -> dict[str, Any]:
+    compliance, year, four_year = figures
+    return {
+        "codigo": code,
+        "nombre": name,
+        "cumplimiento": number(compliance),
+        "avance_vigencia": number(year),
+        "avance_cuatrienio": number(four_year),
+        "semaforo": semaforo or None,
+        "peso": number(weight),
+        "nota": NO_PROGRAMMING["es"] if compliance is None else "",
+        "indicadores": sum(counted.values()),
+        "indicadores_programados": counted[True],
+        "explicacion": _explanation(explanation, names),
+    }
+
+
+def objective_results(view: CutView) -> list[dict[str, Any]]:
     """One row per objective, in the plan's order, with the terms of its three figures."""
+    cut, edition = view.cut, view.edition
+    if edition is not None:
+        names = {i.code: i.name for i in _edition_indicators(edition)}
+        return [
+            _objective_row(
+                code=o.code,
+                name=o.name,
+                figures=(o.compliance, o.year, o.four_year),
+                semaforo=o.semaforo,
+                weight=o.weight,
+                counted=Counter(Status(i.status) in IN_CUT_ROLLUP for i in o.indicators),
+                explanation=o.explanation,
+                names=names,
+            )
+            for o in edition.objectives
+        ]
     results = list(
         ObjectiveCutResult.objects.filter(cut=cut)
         .select_related("objective")
@@ -309,26 +423,70 @@ def objective_results(cut: Cut) -> list[dict[str, Any]]:
     ):
         counts[objective_id][Status(status) in IN_CUT_ROLLUP] += 1
     return [
-        {
-            "codigo": r.objective.code,
-            "nombre": r.objective.name,
-            "cumplimiento": number(r.compliance),
-            "avance_vigencia": number(r.year),
-            "avance_cuatrienio": number(r.four_year),
-            "semaforo": r.semaforo or None,
-            "peso": number(r.weight),
-            "nota": NO_PROGRAMMING["es"] if r.compliance is None else "",
-            "indicadores": sum(counts[r.objective_id].values()),
-            "indicadores_programados": counts[r.objective_id][True],
-            "explicacion": _explanation(r.explanation, names),
-        }
+        _objective_row(
+            code=r.objective.code,
+            name=r.objective.name,
+            figures=(r.compliance, r.year, r.four_year),
+            semaforo=r.semaforo,
+            weight=r.weight,
+            counted=counts[r.objective_id],
+            explanation=r.explanation,
+            names=names,
+        )
         for r in results
     ]
 
 
-def indicator_results(
-    cut: Cut, *, objective: str | None, entity: str | None, status: str | None
+def _edition_indicator_results(
+    edition: EditionFigures, *, objective: str | None, entity: str | None, status: str | None
 ) -> list[dict[str, Any]]:
+    """``indicator_results`` of the edition in force, in the edition's order."""
+    result = []
+    for i in _edition_indicators(edition):
+        if objective is not None and i.objective != objective:
+            continue
+        if entity is not None and i.entity != entity:
+            continue
+        if status is not None and i.status != status:
+            continue
+        alerts = [Alert(a) for a in i.alerts]
+        result.append(
+            {
+                "codigo": i.code,
+                "nombre": i.name,
+                "unidad": i.unit,
+                "objetivo": i.objective,
+                "meta": i.goal,
+                "tipo_meta": i.goal_kind,
+                "entidad_responsable": i.entity or None,
+                "estado": i.status,
+                "estado_etiqueta": status_label(Status(i.status)),
+                "programado_corte": number(i.programmed),
+                "ejecutado_corte": number(i.executed),
+                "meta_vigencia": number(i.annual_target),
+                "linea_base": number(i.baseline_used),
+                "avance_corte": number(i.progress_cut),
+                "avance_vigencia": number(i.progress_year),
+                "avance_cuatrienio": number(i.progress_4y),
+                "peso": number(i.weight),
+                "peso_efectivo": number(i.effective_weight),
+                "semaforo": i.semaforo or None,
+                "alertas": alerts,
+                "alertas_etiquetas": [alert_label(a) for a in alerts],
+                "analisis": i.analysis,
+            }
+        )
+    return result
+
+
+def indicator_results(
+    view: CutView, *, objective: str | None, entity: str | None, status: str | None
+) -> list[dict[str, Any]]:
+    cut = view.cut
+    if view.edition is not None:
+        return _edition_indicator_results(
+            view.edition, objective=objective, entity=entity, status=status
+        )
     rows = (
         IndicatorCutResult.objects.filter(cut=cut)
         .select_related("indicator__goal__objective", "indicator__goal__responsible_entity")
@@ -376,28 +534,64 @@ def indicator_results(
     return result
 
 
+def _point(cut: Cut, *, in_force: bool) -> dict[str, Any]:
+    return {
+        "corte": cut.date,
+        "vigencia": cut.vigencia,
+        "estado_corte": shown_state(cut, in_force=in_force),
+        "edicion": current_edition(cut),
+    }
+
+
+def _edition_point(i: EditionIndicator) -> dict[str, Any]:
+    return {
+        "estado": i.status,
+        "estado_etiqueta": status_label(Status(i.status)),
+        "programado_corte": number(i.programmed),
+        "ejecutado_corte": number(i.executed),
+        "meta_vigencia": number(i.annual_target),
+        "avance_corte": number(i.progress_cut),
+        "avance_vigencia": number(i.progress_year),
+        "avance_cuatrienio": number(i.progress_4y),
+        "semaforo": i.semaforo or None,
+        "alertas": [Alert(a) for a in i.alerts],
+        "analisis": i.analysis,
+    }
+
+
+def _in_edition(edition: EditionFigures, code: str) -> EditionIndicator | None:
+    return next((i for i in _edition_indicators(edition) if i.code == code), None)
+
+
 def history(
     *, plan: Plan, indicator: Indicator, user: Actor, vigencia: int | None
 ) -> dict[str, Any]:
-    """The indicator's results at every cut the user may see, oldest first."""
+    """The indicator's results at every cut the user may see, oldest first. Who cannot see
+    drafts reads a cut under correction in its edition in force (no point there when the
+    indicator was not in that edition)."""
+    in_force = not sees_drafts(user, plan)
     results = IndicatorCutResult.objects.filter(indicator=indicator).select_related("cut")
-    if not sees_drafts(user, plan):
-        results = results.filter(cut__state=PUBLISHED)
+    if in_force:
+        results = results.filter(public_cuts("cut__"))
     if vigencia is not None:
         results = results.filter(cut__date__year=vigencia)
     analyses = dict(
         ProgressReport.objects.filter(indicator=indicator).values_list("cut_id", "analysis")
     )
     targets = list(AnnualTarget.objects.filter(indicator=indicator))
-    return {
-        "plan": plan.code,
-        "indicador": _indicator_row(indicator, targets),
-        "historial": [
+    points: list[dict[str, Any]] = []
+    for r in results.order_by("cut__date"):
+        view = public_view(r.cut) if in_force else CutView(r.cut)
+        if view is None:
+            continue
+        if view.edition is not None:
+            found = _in_edition(view.edition, indicator.code)
+            if found is not None:
+                points.append({**_point(r.cut, in_force=in_force), **_edition_point(found)})
+            continue
+        points.append(
             {
-                "corte": r.cut.date,
-                "vigencia": r.cut.vigencia,
-                "estado_corte": r.cut.state,
-                "edicion": current_edition(r.cut),
+                **_point(r.cut, in_force=in_force),
                 "estado": r.status,
                 "estado_etiqueta": status_label(Status(r.status)),
                 "programado_corte": number(r.programmed),
@@ -410,8 +604,11 @@ def history(
                 "alertas": [Alert(a) for a in r.alerts],
                 "analisis": analyses.get(r.cut_id, ""),
             }
-            for r in results.order_by("cut__date")
-        ],
+        )
+    return {
+        "plan": plan.code,
+        "indicador": _indicator_row(indicator, targets),
+        "historial": points,
     }
 
 
@@ -426,11 +623,12 @@ def report_row(
     state: ReportState,
     programmed: Decimal | None,
     may_report: bool,
+    in_force: bool = False,
 ) -> dict[str, Any]:
     return {
         "plan": cut.plan.code,
         "corte": cut.date,
-        "estado_corte": cut.state,
+        "estado_corte": shown_state(cut, in_force=in_force),
         "indicador": indicator.code,
         "nombre_indicador": indicator.name,
         "unidad": indicator.unit,
@@ -443,6 +641,35 @@ def report_row(
         "estado_reporte": state.stage,
         "editable": cut.state in REPORTABLE_STATES and may_report and state.editable,
     }
+
+
+def edition_report(
+    *, cut: Cut, edition: EditionFigures, indicator: Indicator, version: int
+) -> dict[str, Any]:
+    """The report of ``indicator`` as ``edition``, the edition in force of ``cut`` (under
+    correction), has it: read-only. ``version`` is the stored report's: a snapshot keeps no
+    versions, and only a writer (who reads the working report) needs one."""
+    found = _in_edition(edition, indicator.code)
+    if found is None or not found.report_stage:  # nothing reported in that edition
+        state = ReportState(0, None, "", (), None, "")
+    else:
+        state = ReportState(
+            version=version,
+            executed=found.executed,
+            analysis=found.analysis,
+            evidence=found.evidence,
+            reported_at=found.reported_at,
+            reported_by="",
+            stage=found.report_stage,
+        )
+    return report_row(
+        cut=cut,
+        indicator=indicator,
+        state=state,
+        programmed=found.programmed if found is not None else None,
+        may_report=False,
+        in_force=True,
+    )
 
 
 def programmed_at(cut: Cut, indicator: Indicator) -> Decimal | None:

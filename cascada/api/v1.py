@@ -3,9 +3,11 @@
 
 Published cuts and their results are public; a cut that is not published, and its results,
 need a token whose user may see the plan's drafts (``policy.can_view_drafts``), and are a 404
-otherwise (as on the dashboard). The formulation of a plan (objectives, goals, indicators,
-annual targets) is public. A report is written with a token whose user may report the indicator
-(``policy.can_report``), while the cut is open.
+otherwise (as on the dashboard). A cut under correction stays public in its edition in force
+(``readers.CutView``): who cannot see drafts reads that edition's figures, as on the dashboard.
+The formulation of a plan (objectives, goals, indicators, annual targets) is public. A report
+is written with a token whose user may report the indicator (``policy.can_report``), while the
+cut is open.
 
 (No ``from __future__ import annotations`` here: ninja reads the parameters' annotations at
 runtime to build its pydantic models.)
@@ -107,12 +109,12 @@ def _plan(code: str) -> Plan:
     return plan
 
 
-def _cut(request: HttpRequest, code: str, day: date) -> Cut:
+def _cut(request: HttpRequest, code: str, day: date) -> readers.CutView:
     plan = _plan(code)
-    cut = readers.visible_cut(plan=plan, day=day, user=_viewer(request))
-    if cut is None:
+    view = readers.visible_cut(plan=plan, day=day, user=_viewer(request))
+    if view is None:
         raise ApiError(404, f"El plan «{code}» no tiene un corte visible el {day.isoformat()}.")
-    return cut
+    return view
 
 
 def _indicator(plan: Plan, code: str) -> Indicator:
@@ -334,9 +336,8 @@ def indicator_results(
     entidad: EntityName = None,
     estado: StatusFilter = None,
 ) -> Any:
-    cut = _cut(request, plan, fecha)
     return readers.indicator_results(
-        cut,
+        _cut(request, plan, fecha),
         objective=objetivo,
         entity=entidad,
         status=estado.value if estado is not None else None,
@@ -400,13 +401,26 @@ def _report_out(cut: Cut, indicator: Indicator, user: Actor) -> dict[str, Any]:
     openapi_extra={"security": OPTIONAL},
 )
 def get_report(request: HttpRequest, plan: str, fecha: date, indicador: str) -> Any:
-    """Visible donde el corte es visible, y para quien puede reportar el indicador."""
+    """Visible donde el corte es visible, y para quien puede reportar el indicador. En un
+    corte en corrección, quien no ve borradores ni reporta el indicador lee el reporte de la
+    edición vigente."""
     viewer = _viewer(request)
     cut, indicator = _report_target(plan, fecha, indicador)
-    visible = cut.is_published or readers.sees_drafts(viewer, cut.plan)
-    if not visible and not policy.can_report(viewer, indicator):
+    if readers.sees_drafts(viewer, cut.plan) or (
+        not cut.is_published and policy.can_report(viewer, indicator)
+    ):
+        return _report_out(cut, indicator, viewer)  # the working report
+    view = readers.public_view(cut)
+    if view is None:
         raise ApiError(404, f"El plan «{plan}» no tiene un corte visible el {fecha.isoformat()}.")
-    return _report_out(cut, indicator, viewer)
+    if view.edition is None:
+        return _report_out(cut, indicator, viewer)  # published: what is stored
+    return readers.edition_report(
+        cut=cut,
+        edition=view.edition,
+        indicator=indicator,
+        version=current_report(cut=cut, indicator=indicator).version,
+    )
 
 
 @router.put(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -314,6 +314,12 @@ class EditionIndicator:
     semaforo: str
     alerts: tuple[str, ...]
     analysis: str
+    # the vigencia's baseline the figures used (``baseline`` is the indicator's own)
+    baseline_used: Decimal | None = None
+    # the progress report as published (``report_stage`` "": there was none)
+    evidence: tuple[str, ...] = ()
+    reported_at: datetime | None = None
+    report_stage: str = ""
 
 
 @dataclass(frozen=True)
@@ -354,11 +360,12 @@ def figures(edition: CutEdition) -> EditionFigures:
     plan = inputs["plan"]
     formulation = {i["codigo"]: i for i in inputs["indicadores"]}
     goals = {(g["objetivo"], g["codigo"]): g for g in inputs["metas"]}
-    analyses = {r["indicador"]: r["analisis"] for r in inputs["reportes"]}
+    reports = {r["indicador"]: r for r in inputs["reportes"]}
     by_objective: dict[str, list[EditionIndicator]] = defaultdict(list)
     for r in results["indicadores"]:
         f = formulation.get(r["codigo"], {})
         goal = goals.get((r["objetivo"], f.get("meta", "")), {})
+        report = reports.get(r["codigo"], {})
         by_objective[r["objetivo"]].append(
             EditionIndicator(
                 code=r["codigo"],
@@ -383,7 +390,15 @@ def figures(edition: CutEdition) -> EditionFigures:
                 effective_weight=_number(r["peso_efectivo"]),
                 semaforo=r["semaforo"],
                 alerts=tuple(r["alertas"]),
-                analysis=analyses.get(r["codigo"], ""),
+                analysis=report.get("analisis", ""),
+                baseline_used=_number(r["linea_base"]),
+                evidence=tuple(report.get("evidencias") or ()),
+                reported_at=(
+                    datetime.fromisoformat(report["reportado_el"])
+                    if report.get("reportado_el")
+                    else None
+                ),
+                report_stage=report.get("estado", ""),
             )
         )
     names = {o["codigo"]: o["nombre"] for o in inputs["objetivos"]}
