@@ -27,10 +27,12 @@ from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cascada.engine.display import format_date
+from cascada.engine.display import format_date, format_number
 from cascada.engine.model import Level, PlanSpec
 from cascada.engine.weights import validate_weights
+from cascada.plans.language import display_lang
 from cascada.plans.models import (
     PERCENT_PLACES,
     AnnualTarget,
@@ -72,20 +74,20 @@ def act_problems(act: Act) -> dict[str, str]:
     errors: dict[str, str] = {}
     name = act.act.strip()
     if not name:
-        errors["acto"] = "Indique el acto administrativo que adopta el cambio."
+        errors["acto"] = _("Indique el acto administrativo que adopta el cambio.")
     elif len(name) > MAX_ACT:
-        errors["acto"] = f"El acto admite como máximo {MAX_ACT} caracteres."
+        errors["acto"] = _("El acto admite como máximo %(n)s caracteres.") % {"n": MAX_ACT}
     if act.act_date is None:
-        errors["fecha_acto"] = "Indique la fecha del acto (AAAA-MM-DD)."
+        errors["fecha_acto"] = _("Indique la fecha del acto (AAAA-MM-DD).")
     elif act.act_date > timezone.localdate():
-        errors["fecha_acto"] = "La fecha del acto no puede ser posterior a hoy."
+        errors["fecha_acto"] = _("La fecha del acto no puede ser posterior a hoy.")
     reason = act.reason.strip()
     if not reason:
-        errors["motivo"] = "Indique el motivo del cambio."
+        errors["motivo"] = _("Indique el motivo del cambio.")
     elif len(reason) > MAX_REASON:
-        errors["motivo"] = f"El motivo admite como máximo {MAX_REASON:,} caracteres.".replace(
-            ",", "."
-        )
+        errors["motivo"] = _("El motivo admite como máximo %(n)s caracteres.") % {
+            "n": format_number(Decimal(MAX_REASON), 0, display_lang())
+        }
     return errors
 
 
@@ -106,13 +108,14 @@ def _refuse_if_published_changes(plan: Plan, before: dict[int, Any]) -> None:
     changed = [pk for pk, figures in before.items() if after.get(pk) != figures]
     if changed:
         cuts = Cut.objects.filter(pk__in=changed).order_by("date")
-        days = ", ".join(format_date(c.date) for c in cuts)
+        days = ", ".join(format_date(c.date, display_lang()) for c in cuts)
         raise FormulationRefused(
             {
-                "publicado": (
-                    f"El cambio alteraría los resultados publicados del corte {days}: un corte "
+                "publicado": _(
+                    "El cambio alteraría los resultados publicados del corte %(days)s: un corte "
                     "publicado no cambia. Corrija primero ese corte con una nueva edición."
                 )
+                % {"days": days}
             }
         )
 
@@ -164,7 +167,7 @@ def change_annual_target(
     indicator enters or leaves a vigencia through the import, together with its weights)."""
     errors = act_problems(act)
     if target is None:
-        errors["meta"] = "Indique la nueva meta de la vigencia."
+        errors["meta"] = _("Indique la nueva meta de la vigencia.")
     else:
         problem = executed_problem(target)
         if problem:
@@ -181,10 +184,11 @@ def change_annual_target(
         if row is None:
             raise FormulationRefused(
                 {
-                    "meta": (
-                        f"El indicador '{indicator.code}' no tiene meta en la vigencia "
-                        f"{vigencia}: no está vigente ese año."
+                    "meta": _(
+                        "El indicador '%(code)s' no tiene meta en la vigencia %(vigencia)s: no "
+                        "está vigente ese año."
                     )
+                    % {"code": indicator.code, "vigencia": vigencia}
                 }
             )
         if row.target == target:
@@ -281,11 +285,14 @@ def weight_problems(
     codes = {c.code for c in group.children()}
     for code, weight in weights.items():
         if code not in codes:
-            errors[code] = f"'{code}' no pertenece a este grupo de pesos."
+            errors[code] = _("'%(code)s' no pertenece a este grupo de pesos.") % {"code": code}
         elif weight is not None and (
             not weight.is_finite() or int(weight.normalize().as_tuple().exponent) < -PERCENT_PLACES
         ):
-            errors[code] = f"El peso de '{code}' admite como máximo {PERCENT_PLACES} decimales."
+            errors[code] = _("El peso de '%(code)s' admite como máximo %(n)s decimales.") % {
+                "code": code,
+                "n": PERCENT_PLACES,
+            }
     if errors:
         return errors
     given = {c: w for c, w in weights.items() if w is not None}

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cascada.engine.display import format_date
+from cascada.plans.language import display_lang
 from cascada.plans.models import Plan
 from cascada.tracking import audit, editions, quality, reminders
 from cascada.tracking.models import Cut, CutEdition, CutState
@@ -59,7 +60,11 @@ def _require(cut: Cut, states: Iterable[str], doing: str) -> None:
     if cut.state not in set(states):
         raise CutRefused(
             _("No se puede %(doing)s: el corte del %(day)s está «%(state)s».")
-            % {"doing": doing, "day": format_date(cut.date), "state": _state_label(cut.state)}
+            % {
+                "doing": doing,
+                "day": format_date(cut.date, display_lang()),
+                "state": _state_label(cut.state),
+            }
         )
 
 
@@ -96,14 +101,21 @@ def open_cut(
     if not plan.first_vigencia <= day.year <= plan.last_vigencia:
         raise CutRefused(
             _("La fecha %(day)s está fuera de las vigencias del plan (%(a)d a %(b)d).")
-            % {"day": format_date(day), "a": plan.first_vigencia, "b": plan.last_vigencia}
+            % {
+                "day": format_date(day, display_lang()),
+                "a": plan.first_vigencia,
+                "b": plan.last_vigencia,
+            }
         )
     if deadline is None:
         raise CutRefused(_("Indique la fecha límite de reporte."))
     if deadline < day:
         raise CutRefused(
             _("La fecha límite (%(deadline)s) no puede ser anterior a la fecha de corte (%(day)s).")
-            % {"deadline": format_date(deadline), "day": format_date(day)}
+            % {
+                "deadline": format_date(deadline, display_lang()),
+                "day": format_date(day, display_lang()),
+            }
         )
     cut = Cut.objects.select_for_update().filter(plan=plan, date=day).first()
     if cut is not None and (
@@ -111,7 +123,7 @@ def open_cut(
     ):
         raise CutRefused(
             _("El corte del %(day)s ya fue abierto (estado «%(state)s»).")
-            % {"day": format_date(day), "state": _state_label(cut.state)}
+            % {"day": format_date(day, display_lang()), "state": _state_label(cut.state)}
         )
     before = None if cut is None else {"estado": cut.state, "fecha_limite": None}
     if cut is None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cascada.engine.display import alert_label
 from cascada.engine.model import Alert
+from cascada.plans.language import display_lang
 from cascada.plans.models import Indicator
 from cascada.tracking import audit
 from cascada.tracking.models import (
@@ -51,7 +52,7 @@ class QualityItem:
         if self.alert == UNAPPROVED:
             return _("Reporte sin aprobar")
         try:
-            return alert_label(Alert(self.alert))
+            return alert_label(Alert(self.alert), display_lang())
         except ValueError:
             return self.alert
 

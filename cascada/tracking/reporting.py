@@ -39,10 +39,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cascada.engine.display import status_label
+from cascada.engine.display import format_number, status_label
 from cascada.engine.model import IndicatorResult, Progress
 from cascada.engine.progress import NEEDS_ANALYSIS, evaluate_indicator
+from cascada.plans.language import display_lang
 from cascada.plans.models import AMOUNT_DIGITS, AMOUNT_PLACES, Indicator
 from cascada.plans.text import CONTROL_CHARACTERS
 from cascada.tracking import audit
@@ -186,13 +188,18 @@ def executed_problem(number: Decimal | None) -> str:
     if number is None:
         return ""
     if not number.is_finite():
-        return "Se esperaba un número finito."
+        return _("Se esperaba un número finito.")
     number = number.normalize()
     if int(number.as_tuple().exponent) < -AMOUNT_PLACES:
-        return f"Admite como máximo {AMOUNT_PLACES} decimales."
+        return _("Admite como máximo %(n)s decimales.") % {"n": AMOUNT_PLACES}
     if number != 0 and number.adjusted() + 1 > INTEGER_DIGITS:
-        return f"Admite como máximo {INTEGER_DIGITS} cifras enteras."
+        return _("Admite como máximo %(n)s cifras enteras.") % {"n": INTEGER_DIGITS}
     return ""
+
+
+def _count(n: int) -> str:
+    """``20000`` → ``20.000`` (es) / ``20,000`` (en)."""
+    return format_number(Decimal(n), 0, display_lang())
 
 
 def report_problems(data: ReportInput) -> dict[str, str]:
@@ -205,13 +212,13 @@ def report_problems(data: ReportInput) -> dict[str, str]:
     if problem:
         errors["programacion"] = problem
     if not isinstance(data.analysis, str):
-        errors["analisis"] = "Debe ser un texto."
+        errors["analisis"] = _("Debe ser un texto.")
     elif len(data.analysis.strip()) > MAX_ANALYSIS:
-        errors["analisis"] = f"Admite como máximo {MAX_ANALYSIS:,} caracteres.".replace(",", ".")
+        errors["analisis"] = _("Admite como máximo %(n)s caracteres.") % {"n": _count(MAX_ANALYSIS)}
     elif _CONTROL.search(data.analysis):
-        errors["analisis"] = "Contiene caracteres de control no admitidos."
+        errors["analisis"] = _("Contiene caracteres de control no admitidos.")
     if len(data.evidence) > MAX_LINKS:
-        errors["evidencias"] = f"Admite como máximo {MAX_LINKS} enlaces."
+        errors["evidencias"] = _("Admite como máximo %(n)s enlaces.") % {"n": MAX_LINKS}
     else:
         for n, raw in enumerate(data.evidence):
             problem = _link_problem(raw.strip() if isinstance(raw, str) else None)
@@ -234,17 +241,17 @@ def _normal(number: Decimal | None) -> Decimal | None:
 
 def _link_problem(link: str | None) -> str:
     if link is None:
-        return "Debe ser un texto con un enlace."
+        return _("Debe ser un texto con un enlace.")
     if not link:
-        return "El enlace está vacío."
+        return _("El enlace está vacío.")
     if _CONTROL.search(link) or any(ch.isspace() for ch in link):
-        return "El enlace contiene espacios o caracteres no admitidos."
+        return _("El enlace contiene espacios o caracteres no admitidos.")
     if len(link) > MAX_LINK:
-        return f"Un enlace admite como máximo {MAX_LINK:,} caracteres.".replace(",", ".")
+        return _("Un enlace admite como máximo %(n)s caracteres.") % {"n": _count(MAX_LINK)}
     try:
         _LINK(link)
     except DjangoValidationError:
-        return "Se esperaba un enlace completo que empiece por https:// o http://."
+        return _("Se esperaba un enlace completo que empiece por https:// o http://.")
     return ""
 
 
@@ -253,9 +260,12 @@ def closed_reason(cut: Cut) -> str:
     if cut.state in REPORTABLE_STATES:
         return ""
     label = str(CutState(cut.state).label).lower()
-    reason = f"El corte {cut.date.isoformat()} está {label}: solo se reporta en un corte abierto."
+    reason = _("El corte %(day)s está %(state)s: solo se reporta en un corte abierto.") % {
+        "day": cut.date.isoformat(),
+        "state": label,
+    }
     if cut.state == CutState.PUBLICADO:
-        reason += " Una corrección de un corte publicado es una nueva edición."
+        reason += " " + _("Una corrección de un corte publicado es una nueva edición.")
     return reason
 
 
@@ -295,8 +305,8 @@ def locked_reason(state: ReportState) -> str:
     if state.editable:
         return ""
     if state.stage == Stage.APROBADO:
-        return "El reporte fue aprobado: ya no se puede modificar."
-    return (
+        return _("El reporte fue aprobado: ya no se puede modificar.")
+    return _(
         "El reporte fue enviado a revisión: no se puede modificar mientras la oficina de "
         "planeación lo revisa, salvo que lo devuelva."
     )
@@ -321,13 +331,16 @@ def submit_problems(
 ) -> dict[str, str]:
     """What a report needs before it goes to review, by field."""
     if executed is None:
-        return {"ejecutado": "Indique el ejecutado al corte para enviar el reporte a revisión."}
+        return {"ejecutado": _("Indique el ejecutado al corte para enviar el reporte a revisión.")}
     result = preview(cut=cut, indicator=indicator, executed=executed, analysis=analysis)
     if result.status in NEEDS_ANALYSIS and not analysis.strip():
-        label = status_label(result.status)
+        label = status_label(result.status, display_lang())
         return {
-            "analisis": f"El análisis cualitativo es obligatorio cuando el estado es «{label}»: "
-            "explique la diferencia entre lo programado y lo ejecutado."
+            "analisis": _(
+                "El análisis cualitativo es obligatorio cuando el estado es «%(status)s»: "
+                "explique la diferencia entre lo programado y lo ejecutado."
+            )
+            % {"status": label}
         }
     return {}
 
@@ -356,11 +369,11 @@ def save_report(
     proposed = _normal(data.proposed_programmed)
     if _CONTROL.search(comment) or len(comment) > MAX_ANALYSIS:
         raise InvalidReport(
-            {"comentario": "El comentario es muy largo o tiene caracteres de control."}
+            {"comentario": _("El comentario es muy largo o tiene caracteres de control.")}
         )
     if data.propose and not cut.plan.reporters_propose_programming:
         raise InvalidReport(
-            {"programacion": "Este plan no permite que las entidades propongan la programación."}
+            {"programacion": _("Este plan no permite que las entidades propongan la programación.")}
         )
     with transaction.atomic():
         # The cut row is the lock: reports of one cut and its recomputation go one at a time,
@@ -378,9 +391,12 @@ def save_report(
         before = state_of(report)
         if version != before.version:
             raise VersionConflict(
-                f"El reporte cambió desde que se leyó (versión enviada {version}, versión actual "
-                f"{before.version}). Vuelva a leerlo y aplique sus cambios sobre la versión "
-                "actual.",
+                _(
+                    "El reporte cambió desde que se leyó (versión enviada %(sent)s, versión "
+                    "actual %(current)s). Vuelva a leerlo y aplique sus cambios sobre la versión "
+                    "actual."
+                )
+                % {"sent": version, "current": before.version},
                 before,
             )
         locked_out = locked_reason(before)
@@ -536,7 +552,11 @@ def save_reports(
             conflicts: list[str] = []
             planned = []
             for row in rows:
-                where = f"Hoja '{sheet}', fila {row.line} (indicador {row.indicator.code})"
+                where = _("Hoja '%(sheet)s', fila %(row)s (indicador %(code)s)") % {
+                    "sheet": sheet,
+                    "row": row.line,
+                    "code": row.indicator.code,
+                }
                 errors = report_problems(row.data)
                 if errors:
                     problems.extend(f"{where}, {k}: {v}" for k, v in errors.items())
@@ -565,10 +585,23 @@ def save_reports(
                     summary.unchanged.append(row.indicator.code)
                     continue
                 if row.version != before.version:
-                    who = f" por {before.reported_by}" if before.reported_by else ""
+                    versions = {"file": row.version, "current": before.version}
                     conflicts.append(
-                        f"{where}: el reporte cambió{who} después de descargar el archivo "
-                        f"(versión del archivo {row.version}, versión actual {before.version})."
+                        where
+                        + ": "
+                        + (
+                            _(
+                                "el reporte cambió por %(who)s después de descargar el archivo "
+                                "(versión del archivo %(file)s, versión actual %(current)s)."
+                            )
+                            % {"who": before.reported_by, **versions}
+                            if before.reported_by
+                            else _(
+                                "el reporte cambió después de descargar el archivo (versión del "
+                                "archivo %(file)s, versión actual %(current)s)."
+                            )
+                            % versions
+                        )
                     )
                     continue
                 locked_out = locked_reason(before)
@@ -578,7 +611,7 @@ def save_reports(
                 planned.append((row, report, before, (executed, analysis, evidence, proposed)))
             if conflicts:
                 conflicts.append(
-                    "Descargue de nuevo el archivo, copie en él sus cambios y cárguelo otra vez."
+                    _("Descargue de nuevo el archivo, copie en él sus cambios y cárguelo otra vez.")
                 )
             if problems or conflicts:
                 raise BulkRefused(problems + conflicts)

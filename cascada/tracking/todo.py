@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from cascada.plans.models import Indicator
 from cascada.tracking.models import (
@@ -27,12 +29,12 @@ from cascada.tracking.models import ReportState as Stage
 PENDING_STAGES = frozenset({"", Stage.BORRADOR.value, Stage.DEVUELTO.value})
 
 # What the to-do list says of each state ("" = no report yet).
-STAGE_LABELS = {
-    "": "Sin reporte",
-    Stage.BORRADOR.value: "Borrador",
-    Stage.ENVIADO.value: "Enviado a revisión",
-    Stage.DEVUELTO.value: "Devuelto con comentario",
-    Stage.APROBADO.value: "Aprobado",
+STAGE_LABELS: dict[str, Promise] = {
+    "": _("Sin reporte"),
+    Stage.BORRADOR.value: _("Borrador"),
+    Stage.ENVIADO.value: _("Enviado a revisión"),
+    Stage.DEVUELTO.value: _("Devuelto con comentario"),
+    Stage.APROBADO.value: _("Aprobado"),
 }
 
 
@@ -49,7 +51,7 @@ class TodoRow:
 
     @property
     def stage_label(self) -> str:
-        return STAGE_LABELS[self.stage]
+        return str(STAGE_LABELS[self.stage])
 
     @property
     def pending(self) -> bool:

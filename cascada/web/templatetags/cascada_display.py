@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from cascada.engine import display
 from cascada.engine.model import Alert, Status
+from cascada.plans.language import display_lang
 from cascada.web import texts
 from cascada.web.selectors import Figure
 
@@ -22,7 +23,7 @@ KNOWN_SEMAFORO = frozenset(texts.SEMAFORO_LABELS)
 
 def active_lang() -> display.Lang:
     """The display language for the active Django language: "en" or "es"."""
-    return "en" if (get_language() or "").lower().startswith("en") else "es"
+    return display_lang()
 
 
 @register.simple_tag
@@ -59,6 +60,16 @@ def num(value: Decimal | None) -> str:
 def fecha(value: date | None) -> str:
     """``2026-03-31`` → ``31 de marzo de 2026`` / ``March 31, 2026``."""
     return "" if value is None else display.format_date(value, active_lang())
+
+
+@register.filter
+def fecha_hora(value: datetime | None) -> str:
+    """A moment in the site's time zone: ``31 de marzo de 2026, 14:05`` / ``March 31, 2026,
+    14:05``."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{display.format_date(local.date(), active_lang())}, {local:%H:%M}"
 
 
 @register.filter

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cascada.accounts import policy
 from cascada.engine.weights import in_force_indicators, in_force_objectives, validate_weights
-from cascada.imports.numbers import NUMBER_EXPECTED, NumberFormatError, parse_optional_number
+from cascada.imports.numbers import NumberFormatError, parse_optional_number
 from cascada.plans.models import AnnualTarget, Indicator, Objective, Plan
 from cascada.tracking.formulation import (
     TOTAL,
@@ -90,9 +90,8 @@ def _read_number(raw: str) -> tuple[Decimal | None, str]:
     try:
         return parse_optional_number(raw.strip() or None), ""
     except NumberFormatError:
-        return None, _("«%(value)s» no es %(expected)s.") % {
-            "value": raw.strip(),
-            "expected": NUMBER_EXPECTED,
+        return None, _("«%(value)s» no es un número (p. ej. 1.234,5 o 0,18).") % {
+            "value": raw.strip()
         }
 
 

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import QueryDict
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cascada.imports.numbers import NumberFormatError, parse_optional_number
 from cascada.tracking.reporting import ReportInput, ReportState, report_problems
@@ -24,13 +27,13 @@ FIELD_IDS = {
     "version": "id_ejecutado",
     "comentario": "id_comentario",
 }
-FIELD_LABELS = {
-    "ejecutado": "Ejecutado al corte",
-    "programacion": "Programación propuesta",
-    "analisis": "Análisis cualitativo",
-    "evidencias": "Enlaces de evidencia",
-    "version": "Versión",
-    "comentario": "Comentario",
+FIELD_LABELS: dict[str, Promise] = {
+    "ejecutado": gettext_lazy("Ejecutado al corte"),
+    "programacion": gettext_lazy("Programación propuesta"),
+    "analisis": gettext_lazy("Análisis cualitativo"),
+    "evidencias": gettext_lazy("Enlaces de evidencia"),
+    "version": gettext_lazy("Versión"),
+    "comentario": gettext_lazy("Comentario"),
 }
 SHOWN_CHARS = 60
 
@@ -84,9 +87,9 @@ def _number(text: str, field: str, errors: dict[str, str]) -> Decimal | None:
         return parse_optional_number(text)
     except NumberFormatError as error:
         shown = error.value if len(error.value) <= SHOWN_CHARS else error.value[:57] + "…"
-        errors[field] = (
-            f"Se encontró «{shown}»; se esperaba un número (p. ej. 1.234,5, 0,18 o 0.18) o vacío."
-        )
+        errors[field] = _(
+            "Se encontró «%(value)s»; se esperaba un número (p. ej. 1.234,5, 0,18 o 0.18) o vacío."
+        ) % {"value": shown}
         return None
 
 
@@ -109,12 +112,16 @@ def read_form(typed: Typed, *, propose: bool) -> tuple[ReportInput, dict[str, st
 
 def field_error(key: str, message: str, links: list[str]) -> tuple[str, str]:
     """``("evidencias.2", msg)`` → ``("evidencias", "Línea 3 (…): msg")``."""
-    field, _, index = key.partition(".")
+    field, _dot, index = key.partition(".")
     if field == "evidencias" and index.isdigit():
         n = int(index)
         link = links[n] if n < len(links) else ""
         shown = link if len(link) <= SHOWN_CHARS else link[: SHOWN_CHARS - 1] + "…"
-        return field, f"Línea {n + 1} («{shown}»): {message}"
+        return field, _("Línea %(n)s («%(link)s»): %(message)s") % {
+            "n": n + 1,
+            "link": shown,
+            "message": message,
+        }
     return field, message
 
 
@@ -130,7 +137,7 @@ def summary(errors: dict[str, str]) -> list[dict[str, str]]:
     return [
         {
             "id": FIELD_IDS.get(field, "id_ejecutado"),
-            "label": FIELD_LABELS.get(field, field),
+            "label": str(FIELD_LABELS.get(field, field)),
             "message": errors[field],
         }
         for field in sorted(errors, key=lambda f: order.index(f) if f in order else 99)

@@ -19,6 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cascada.accounts import policy
@@ -29,6 +31,7 @@ from cascada.engine.progress import NEEDS_ANALYSIS
 from cascada.imports import uploads
 from cascada.imports.bulk_entry import apply_bulk_file, workbook_bytes
 from cascada.imports.issues import TemplateError
+from cascada.plans.language import display_lang
 from cascada.plans.models import Entity, Indicator, Plan
 from cascada.tracking.models import Cut, CutState, CutTarget, ProgressReport, ReportComment
 from cascada.tracking.reporting import (
@@ -52,18 +55,27 @@ from cascada.workflow.reporting import forms
 from cascada.workflow.reporting.forms import Typed
 
 DONE_MESSAGES = {
-    "borrador": "Borrador guardado. Puede seguir editándolo hasta enviarlo a revisión.",
-    "enviado": "Reporte enviado a revisión. Queda de solo lectura salvo que se lo devuelvan.",
-    "sin_cambios": "No había cambios que guardar.",
+    "borrador": gettext_lazy(
+        "Borrador guardado. Puede seguir editándolo hasta enviarlo a revisión."
+    ),
+    "enviado": gettext_lazy(
+        "Reporte enviado a revisión. Queda de solo lectura salvo que se lo devuelvan."
+    ),
+    "sin_cambios": gettext_lazy("No había cambios que guardar."),
 }
 
 
 def when(moment: datetime | None) -> str:
-    """``31 de marzo de 2026, 14:05`` in the site's time zone."""
+    """``31 de marzo de 2026, 14:05`` (``March 31, 2026, 14:05``) in the site's time zone."""
     if moment is None:
         return ""
     local = timezone.localtime(moment)
-    return f"{display.format_date(local.date())}, {local:%H:%M}"
+    return f"{display.format_date(local.date(), display_lang())}, {local:%H:%M}"
+
+
+def day_text(day: date | None) -> str:
+    """``31 de marzo de 2026`` (``March 31, 2026``); ``""`` for no date."""
+    return display.format_date(day, display_lang()) if day is not None else ""
 
 
 def _cut(plan_code: str, day: date) -> Cut:
@@ -108,8 +120,8 @@ def home(request: HttpRequest) -> HttpResponse:
             args = (plan.code, cut.date.isoformat())
             row: dict[str, Any] = {
                 "cut": cut,
-                "date": display.format_date(cut.date),
-                "deadline": display.format_date(cut.deadline) if cut.deadline else "",
+                "date": day_text(cut.date),
+                "deadline": day_text(cut.deadline),
                 "state": CutState(cut.state).label,
                 "open": cut.state == CutState.ABIERTO,
                 "review_url": reverse("workflow:review", args=args) if reviews else None,
@@ -123,7 +135,7 @@ def home(request: HttpRequest) -> HttpResponse:
         plans.append(
             {
                 "plan": plan,
-                "roles": roles or ["Superusuario"],
+                "roles": roles or [_("Superusuario")],
                 "cuts": cuts,
                 "manage_url": reverse("workflow:cuts", args=[plan.code]) if reviews else None,
                 "formulation_url": (
@@ -171,8 +183,8 @@ def todo(request: HttpRequest, plan: str, fecha: date) -> HttpResponse:
         {
             "cut": cut,
             "plan": cut.plan,
-            "date": display.format_date(cut.date),
-            "deadline": display.format_date(cut.deadline) if cut.deadline else "",
+            "date": day_text(cut.date),
+            "deadline": day_text(cut.deadline),
             "closed": closed_reason(cut),
             "pending": pending,
             "done": done,
@@ -197,7 +209,7 @@ def report_form(request: HttpRequest, plan: str, fecha: date, codigo: str) -> Ht
         raise PermissionDenied
     state = _state(cut, indicator)
     if request.method != "POST":
-        done = DONE_MESSAGES.get(request.GET.get("hecho", ""), "")
+        done = str(DONE_MESSAGES.get(request.GET.get("hecho", ""), ""))
         return _form_page(request, cut, indicator, state, Typed.from_state(state), done=done)
 
     typed = Typed.from_post(request.POST)
@@ -277,13 +289,14 @@ def _preview_context(cut: Cut, indicator: Indicator, typed: Typed) -> dict[str, 
 
 def _result_view(result: IndicatorResult, analysis: str) -> dict[str, Any]:
     needs = result.status in NEEDS_ANALYSIS
+    lang = display_lang()
     return {
         "status": result.status.value,
-        "status_label": display.status_label(result.status),
-        "cut": display.format_percent(result.progress_cut),
-        "year": display.format_percent(result.progress_year),
-        "four_year": display.format_percent(result.progress_4y),
-        "alerts": [display.alert_label(a) for a in result.alerts],
+        "status_label": display.status_label(result.status, lang),
+        "cut": display.format_percent(result.progress_cut, lang),
+        "year": display.format_percent(result.progress_year, lang),
+        "four_year": display.format_percent(result.progress_4y, lang),
+        "alerts": [display.alert_label(a, lang) for a in result.alerts],
         "needs_analysis": needs,
         "analysis_missing": needs and not analysis.strip(),
     }
@@ -340,8 +353,10 @@ def _form_page(
         "cut": cut,
         "plan": cut.plan,
         "indicator": indicator,
-        "date": display.format_date(cut.date),
-        "programmed": display.format_number(programmed) if programmed is not None else "",
+        "date": day_text(cut.date),
+        "programmed": (
+            display.format_number(programmed, 2, display_lang()) if programmed is not None else ""
+        ),
         "state": state,
         "stage_label": _stage_label(state.stage),
         "reported_at": when(state.reported_at),
@@ -367,9 +382,9 @@ def _form_page(
 
 
 _ACTIONS = {
-    "reporte:guardar": "Guardado",
-    "reporte:enviar": "Enviado a revisión",
-    "reporte:carga_masiva": "Carga masiva",
+    "reporte:guardar": gettext_lazy("Guardado"),
+    "reporte:enviar": gettext_lazy("Enviado a revisión"),
+    "reporte:carga_masiva": gettext_lazy("Carga masiva"),
 }
 
 
@@ -377,24 +392,26 @@ def _event_detail(action: str, after: Any, reason: str) -> str:
     parts: list[str] = []
     if isinstance(after, dict):
         if action == BULK_ACTION:
-            parts.append(f"Archivo «{after.get('archivo', '')}»")
+            parts.append(_("Archivo «%(name)s»") % {"name": after.get("archivo", "")})
         else:
             executed = after.get("ejecutado")
-            parts.append(f"Ejecutado: {executed.replace('.', ',') if executed else '—'}")
+            if executed and display_lang() == "es":
+                executed = executed.replace(".", ",")
+            parts.append(_("Ejecutado: %(value)s") % {"value": executed or "—"})
             if after.get("estado"):
-                parts.append(f"Estado: {_stage_label(str(after['estado']))}")
+                parts.append(_("Estado: %(state)s") % {"state": _stage_label(str(after["estado"]))})
     if reason:
         parts.append(reason)
     return " · ".join(parts)
 
 
 def _stage_label(stage: str) -> str:
-    return STAGE_LABELS.get(stage, stage)
+    return str(STAGE_LABELS.get(stage, stage))
 
 
 def _conflict_view(current: ReportState, typed: Typed) -> dict[str, Any]:
     return {
-        "who": current.reported_by or "otra persona",
+        "who": current.reported_by or _("otra persona"),
         "at": when(current.reported_at),
         "executed": forms.number_text(current.executed),
         "analysis": current.analysis,
@@ -435,7 +452,7 @@ def _bulk_page(
         {
             "cut": cut,
             "plan": cut.plan,
-            "date": display.format_date(cut.date),
+            "date": day_text(cut.date),
             "closed": closed_reason(cut),
             "download_url": reverse("workflow:bulk_download", args=args),
             "todo_url": reverse("workflow:todo", args=args),
@@ -477,14 +494,15 @@ def bulk(request: HttpRequest, plan: str, fecha: date) -> HttpResponse:
     file = request.FILES.get("archivo")
     if file is None or not file.name or not file.name.lower().endswith(".xlsx"):
         return _bulk_page(
-            request, cut, status=422, error="Elija el archivo .xlsx descargado de esta página."
+            request, cut, status=422, error=_("Elija el archivo .xlsx descargado de esta página.")
         )
     if file.size is not None and file.size > BULK_MAX_BYTES:
         return _bulk_page(
             request,
             cut,
             status=413,
-            error=f"El archivo pesa más de {BULK_MAX_BYTES // (1024 * 1024)} MB.",
+            error=_("El archivo pesa más de %(max_mb)s MB.")
+            % {"max_mb": BULK_MAX_BYTES // (1024 * 1024)},
         )
     _drop_bulk(request)
     stored = uploads.store(file.chunks(), suffix=".xlsx")
@@ -535,14 +553,17 @@ def bulk_confirm(request: HttpRequest, plan: str, fecha: date) -> HttpResponse:
             request,
             cut,
             status=409,
-            error="No hay un archivo revisado para confirmar: cárguelo de nuevo.",
+            error=_("No hay un archivo revisado para confirmar: cárguelo de nuevo."),
         )
     try:
         path = uploads.verified(pending["file"], pending["sha256"])
     except (uploads.UploadMissing, uploads.UploadChanged):
         _drop_bulk(request)
         return _bulk_page(
-            request, cut, status=409, error="El archivo ya no está disponible: cárguelo de nuevo."
+            request,
+            cut,
+            status=409,
+            error=_("El archivo ya no está disponible: cárguelo de nuevo."),
         )
     outcome = _bulk_outcome(request, cut, path, pending["name"], dry_run=False)
     if isinstance(outcome, HttpResponse):

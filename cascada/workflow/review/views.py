@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cascada.accounts import policy
 from cascada.engine.display import format_date
+from cascada.plans.language import display_lang
 from cascada.plans.models import Entity, Indicator, Plan
 from cascada.tracking import editions, publication, quality, review
 from cascada.tracking.models import (
@@ -108,7 +109,8 @@ def open_cut(request: HttpRequest, code: str) -> HttpResponse:
             errors["general"] = refused.message
         else:
             messages.success(
-                request, _("Corte del %(day)s abierto.") % {"day": format_date(cut.date)}
+                request,
+                _("Corte del %(day)s abierto.") % {"day": format_date(cut.date, display_lang())},
             )
             return HttpResponseRedirect(reverse("workflow:cuts", args=[plan.code]))
     return _cuts_page(request, plan, status=400, form=form, errors=errors)
