@@ -146,8 +146,12 @@ PAGES = {
     "diff": Page(
         "anonimo",
         EDITIONS + "1/diferencias/2/",
-        ("Insumos y resultados que cambiaron", "Reporte del indicador S", "Insumos"),
-        ("Inputs and results that changed", "Report of indicator S", "Inputs"),
+        ("Los resultados (porcentajes, estados, semáforo)", "Indicador S ·", "Avance del corte"),
+        (
+            "The results (percentages, statuses, traffic light)",
+            "Indicator S ·",
+            "Progress at the cut",
+        ),
     ),
 }
 
