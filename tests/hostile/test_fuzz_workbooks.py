@@ -174,7 +174,14 @@ def csv_zips(draw: st.DrawFn) -> bytes:
         for name, rows in sheets.items():
             encoding = draw(st.sampled_from(ENCODINGS))
             delimiter = draw(st.sampled_from([",", ";", "\t"]))
-            archive.writestr(f"{name}.csv", csv_bytes(rows, encoding=encoding, delimiter=delimiter))
+            # A zip member's name ends at a NUL (zipfile cuts it there and fails on an empty
+            # name), so no real archive holds one: the sheet name keeps what comes before it.
+            member = name.split("\x00")[0] or "hoja"
+            if f"{member}.csv" in archive.namelist():
+                continue
+            archive.writestr(
+                f"{member}.csv", csv_bytes(rows, encoding=encoding, delimiter=delimiter)
+            )
     return out.getvalue()
 
 
