@@ -423,6 +423,51 @@ def get_report(request: HttpRequest, plan: str, fecha: date, indicador: str) -> 
     )
 
 
+def _reportable(user: Any, plan: str, fecha: date, indicador: str) -> tuple[Cut, Indicator]:
+    """The cut and indicator of a report write, refused (403) to whoever may not report it."""
+    cut, indicator = _report_target(plan, fecha, indicador)
+    if not policy.can_report(user, indicator):
+        raise ApiError(
+            403,
+            f"El usuario {user.get_username()} no puede reportar el indicador «{indicator.code}» "
+            "(solo los reportantes de la entidad responsable de su meta).",
+        )
+    return cut, indicator
+
+
+def _saved(
+    token: ApiToken,
+    cut: Cut,
+    indicator: Indicator,
+    *,
+    version: int,
+    data: ReportInput,
+    submit: bool = False,
+    comment: str = "",
+) -> Any:
+    """Save (and maybe submit) the report; the refusals of ``save_report`` as 409 or 422."""
+    user = token.user
+    try:
+        save_report(
+            cut=cut,
+            indicator=indicator,
+            version=version,
+            data=data,
+            actor=user,
+            actor_label=actor_label(token),
+            submit=submit,
+            comment=comment,
+        )
+    except VersionConflict as conflict:
+        return Reply(409, {"detail": conflict.message, "actual": _report_out(cut, indicator, user)})
+    except (CutNotOpen, ReportLocked) as refused:
+        return Reply(409, {"detail": refused.message, "actual": None})
+    except InvalidReport as bad:
+        return Reply(422, invalid([{"campo": k, "mensaje": v} for k, v in bad.errors.items()]))
+    cut.refresh_from_db()
+    return _report_out(cut, indicator, user)
+
+
 @router.put(
     "/planes/{plan}/cortes/{fecha}/reportes/{indicador}",
     response={
@@ -448,13 +493,7 @@ def put_report(
     mensaje por campo. Queda en la auditoría y recalcula los resultados del corte."""
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     user = token.user
-    cut, indicator = _report_target(plan, fecha, indicador)
-    if not policy.can_report(user, indicator):
-        raise ApiError(
-            403,
-            f"El usuario {user.get_username()} no puede reportar el indicador «{indicator.code}» "
-            "(solo los reportantes de la entidad responsable de su meta).",
-        )
+    cut, indicator = _reportable(user, plan, fecha, indicador)
     closed = closed_reason(cut)
     if closed:
         return Reply(409, {"detail": closed, "actual": None})
@@ -477,23 +516,7 @@ def put_report(
     errors = {**report_problems(data), **errors}
     if errors:
         return Reply(422, invalid([{"campo": k, "mensaje": v} for k, v in errors.items()]))
-    try:
-        save_report(
-            cut=cut,
-            indicator=indicator,
-            version=datos.version,
-            data=data,
-            actor=user,
-            actor_label=actor_label(token),
-        )
-    except VersionConflict as conflict:
-        return Reply(409, {"detail": conflict.message, "actual": _report_out(cut, indicator, user)})
-    except (CutNotOpen, ReportLocked) as refused:
-        return Reply(409, {"detail": refused.message, "actual": None})
-    except InvalidReport as bad:
-        return Reply(422, invalid([{"campo": k, "mensaje": v} for k, v in bad.errors.items()]))
-    cut.refresh_from_db()
-    return _report_out(cut, indicator, user)
+    return _saved(token, cut, indicator, version=datos.version, data=data)
 
 
 @router.post(
@@ -520,33 +543,17 @@ def submit_report(
     programación (422 si falta). Después queda de solo lectura hasta que lo devuelvan."""
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     user = token.user
-    cut, indicator = _report_target(plan, fecha, indicador)
-    if not policy.can_report(user, indicator):
-        raise ApiError(
-            403,
-            f"El usuario {user.get_username()} no puede reportar el indicador «{indicator.code}» "
-            "(solo los reportantes de la entidad responsable de su meta).",
-        )
+    cut, indicator = _reportable(user, plan, fecha, indicador)
     current = current_report(cut=cut, indicator=indicator)
     data = ReportInput(
         executed=current.executed, analysis=current.analysis, evidence=current.evidence
     )
-    try:
-        save_report(
-            cut=cut,
-            indicator=indicator,
-            version=datos.version,
-            data=data,
-            actor=user,
-            actor_label=actor_label(token),
-            submit=True,
-            comment=datos.comentario or "",
-        )
-    except VersionConflict as conflict:
-        return Reply(409, {"detail": conflict.message, "actual": _report_out(cut, indicator, user)})
-    except (CutNotOpen, ReportLocked) as refused:
-        return Reply(409, {"detail": refused.message, "actual": None})
-    except InvalidReport as bad:
-        return Reply(422, invalid([{"campo": k, "mensaje": v} for k, v in bad.errors.items()]))
-    cut.refresh_from_db()
-    return _report_out(cut, indicator, user)
+    return _saved(
+        token,
+        cut,
+        indicator,
+        version=datos.version,
+        data=data,
+        submit=True,
+        comment=datos.comentario or "",
+    )
