@@ -423,6 +423,18 @@ def get_report(request: HttpRequest, plan: str, fecha: date, indicador: str) -> 
     )
 
 
+# What a report write answers: the report, or why not.
+REPORT_WRITE = {
+    200: ReportOut,
+    400: Error,
+    401: Error,
+    403: Error,
+    404: Error,
+    409: ReportConflict,
+    422: ValidationErrors,
+}
+
+
 def _reportable(user: Any, plan: str, fecha: date, indicador: str) -> tuple[Cut, Indicator]:
     """The cut and indicator of a report write, refused (403) to whoever may not report it."""
     cut, indicator = _report_target(plan, fecha, indicador)
@@ -470,15 +482,7 @@ def _saved(
 
 @router.put(
     "/planes/{plan}/cortes/{fecha}/reportes/{indicador}",
-    response={
-        200: ReportOut,
-        400: Error,
-        401: Error,
-        403: Error,
-        404: Error,
-        409: ReportConflict,
-        422: ValidationErrors,
-    },
+    response=REPORT_WRITE,
     tags=["reportes"],
     operation_id="guardar_reporte",
     summary="Guardar el reporte de avance de un indicador",
@@ -521,15 +525,7 @@ def put_report(
 
 @router.post(
     "/planes/{plan}/cortes/{fecha}/reportes/{indicador}/enviar",
-    response={
-        200: ReportOut,
-        400: Error,
-        401: Error,
-        403: Error,
-        404: Error,
-        409: ReportConflict,
-        422: ValidationErrors,
-    },
+    response=REPORT_WRITE,
     tags=["reportes"],
     operation_id="enviar_reporte",
     summary="Enviar a revisión el reporte de avance de un indicador",
