@@ -30,10 +30,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cascada.accounts.models import Membership, Role
 from cascada.engine.display import format_date
+from cascada.plans.language import display_lang
 from cascada.plans.models import Indicator
 from cascada.tracking.models import Cut, CutState, ProgressReport, ReminderKind, ReminderSent
 from cascada.tracking.models import ReportState as StoredReportState
@@ -106,6 +109,15 @@ def todo_url(cut: Cut) -> str:
 
 
 def _message(*, cut: Cut, pending: Pending, kind: ReminderKind) -> EmailMultiAlternatives:
+    # In the site's language (LANGUAGE_CODE), whoever triggered the sending: the reporter's own
+    # choice is a cookie of their browser, unknown here, and an administrator browsing in
+    # English who opens a cut must not mail the reporters in English.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _written(cut=cut, pending=pending, kind=kind)
+
+
+def _written(*, cut: Cut, pending: Pending, kind: ReminderKind) -> EmailMultiAlternatives:
+    lang = display_lang()
     context = {
         "cut": cut,
         "plan": cut.plan,
@@ -114,14 +126,19 @@ def _message(*, cut: Cut, pending: Pending, kind: ReminderKind) -> EmailMultiAlt
         "name": pending.user.get_full_name() or pending.user.get_username(),
         "entity": pending.entity,
         "indicators": pending.indicators,
-        "cut_date": format_date(cut.date),
-        "deadline": format_date(cut.deadline) if cut.deadline else "",
+        "cut_date": format_date(cut.date, lang),
+        "deadline": format_date(cut.deadline, lang) if cut.deadline else "",
         "url": todo_url(cut),
+        "html_lang": "en" if lang == "en" else "es-CO",
     }
     count = len(pending.indicators)
-    noun = "indicador pendiente" if count == 1 else "indicadores pendientes"
-    prefix = "Corte abierto" if kind == ReminderKind.APERTURA else "Vence el reporte"
-    subject = f"{prefix}: {count} {noun} · {cut.plan.code} · corte del {format_date(cut.date)}"
+    subject = _("%(prefix)s: %(pending)s · %(code)s · corte del %(day)s") % {
+        "prefix": _("Corte abierto") if kind == ReminderKind.APERTURA else _("Vence el reporte"),
+        "pending": ngettext("%(n)s indicador pendiente", "%(n)s indicadores pendientes", count)
+        % {"n": count},
+        "code": cut.plan.code,
+        "day": format_date(cut.date, lang),
+    }
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("tracking/reminder.txt", context),

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import translation
 
 from cascada.accounts.models import Membership
 from cascada.plans.models import Entity
@@ -145,3 +146,24 @@ def test_email_goes_to_the_console_unless_smtp_is_configured():
     assert live.EMAIL_HOST == ""
     assert live.DEFAULT_FROM_EMAIL
     assert live.CASCADA_REMINDER_DAYS == 3
+
+
+def test_reminders_are_written_in_the_site_language(world, settings):
+    """Opening a cut while browsing in English still mails the reporters in Spanish, the site's
+    language; with English as the site's language, the whole message is English."""
+    with translation.override("en"):
+        enqueue_opening_reminders(world.cut(OPEN).pk)
+    spanish = by_recipient()["reportante@example.org"]
+    assert spanish.subject.startswith("Corte abierto: 2 indicadores pendientes · ")
+    assert spanish.body.startswith("Hola, reportante:")
+    mail.outbox.clear()
+    ReminderSent.objects.all().delete()
+    settings.LANGUAGE_CODE = "en"
+    enqueue_opening_reminders(world.cut(OPEN).pk)
+    english = by_recipient()["reportante@example.org"]
+    assert english.subject == f"Cut opened: 2 pending indicators · {PLAN_A} · cut of June 30, 2026"
+    assert english.body.startswith("Hello, reportante:")
+    assert "Report them (and submit them for review) in your to-do list:" in english.body
+    assert "Hola" not in english.body and "Indicadores pendientes" not in english.body
+    html, _kind = english.alternatives[0]  # type: ignore[attr-defined]
+    assert '<html lang="en">' in html and "Open my to-do list" in html
