@@ -678,6 +678,28 @@ def _line(i: EditionIndicator) -> IndicatorLine:
     )
 
 
+_LINE_FIELDS = (
+    "indicator_id",
+    "indicator__code",
+    "indicator__name",
+    "indicator__unit",
+    "indicator__goal__code",
+    "indicator__goal__kind",
+    "indicator__goal__name",
+    "status",
+    "programmed",
+    "executed",
+    "annual_target",
+    "progress_cut",
+    "progress_year",
+    "progress_4y",
+    "weight",
+    "effective_weight",
+    "semaforo",
+    "alerts",
+)
+
+
 def objective_page(
     *, plan_code: str, day: date, objective_code: str, include_drafts: bool
 ) -> ObjectivePage | None:
@@ -713,12 +735,14 @@ def objective_page(
     )
     if result is None:
         return None
+    # Plain rows, not model instances: an objective may have hundreds of indicators, and building
+    # a result, an indicator and a goal instance for each was a sixth of the page's time.
     rows = list(
         IndicatorCutResult.objects.filter(
             cut__plan=plan, cut__date=day, indicator__goal__objective_id=result.objective_id
         )
-        .select_related("indicator__goal")
         .order_by("indicator__order", "indicator__id")
+        .values(*_LINE_FIELDS)
     )
     analyses = dict(
         ProgressReport.objects.filter(
@@ -727,23 +751,25 @@ def objective_page(
     )
     lines = tuple(
         IndicatorLine(
-            code=r.indicator.code,
-            name=r.indicator.name,
-            unit=r.indicator.unit,
+            code=r["indicator__code"],
+            name=r["indicator__name"],
+            unit=r["indicator__unit"],
             goal=GoalRef(
-                r.indicator.goal.code, GoalKind(r.indicator.goal.kind), r.indicator.goal.name
+                r["indicator__goal__code"],
+                GoalKind(r["indicator__goal__kind"]),
+                r["indicator__goal__name"],
             ),
-            status=Status(r.status),
-            programmed=r.programmed,
-            executed=r.executed,
-            annual_target=r.annual_target,
-            progress_cut=r.progress_cut,
-            progress_year=r.progress_year,
-            progress_4y=r.progress_4y,
-            effective_weight=r.effective_weight,
-            semaforo=r.semaforo,
-            alerts=tuple(Alert(a) for a in r.alerts),
-            analysis=analyses.get(r.indicator_id, ""),
+            status=Status(r["status"]),
+            programmed=r["programmed"],
+            executed=r["executed"],
+            annual_target=r["annual_target"],
+            progress_cut=r["progress_cut"],
+            progress_year=r["progress_year"],
+            progress_4y=r["progress_4y"],
+            effective_weight=r["effective_weight"],
+            semaforo=r["semaforo"],
+            alerts=tuple(Alert(a) for a in r["alerts"]),
+            analysis=analyses.get(r["indicator_id"], ""),
         )
         for r in rows
     )
@@ -756,7 +782,7 @@ def objective_page(
         values=(result.compliance, result.year, result.four_year),
         explanation=result.explanation,
         lines=lines,
-        weighted=any(r.weight is not None for r in rows),
+        weighted=any(r["weight"] is not None for r in rows),
     )
 
 
