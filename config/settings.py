@@ -103,6 +103,38 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache: rendered public pages of published cuts (cascada/web/pagecache.py). By default in
+# the database (a table created by `migrate`): shared by every app server, no other service to
+# run. CASCADA_CACHE_URL=redis://host:6379/0 for Redis (needs the `redis` package installed),
+# locmem:// for one process only, dummy:// for none. CASCADA_PAGE_CACHE_SECONDS=0 turns the page
+# cache off; a page is never stale (its key changes with every change to its plan), this only
+# bounds how long an unused page is kept.
+CASCADA_CACHE_URL = os.environ.get("CASCADA_CACHE_URL", "db://").strip()
+CASCADA_PAGE_CACHE_SECONDS = int(os.environ.get("CASCADA_PAGE_CACHE_SECONDS", str(7 * 24 * 3600)))
+
+
+def _cache(url: str) -> dict[str, object]:
+    scheme = url.split("://", 1)[0].lower()
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cascada_cache",
+            # A district has ~10.000 pages per language; culling counts the table on every write.
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CASCADA_CACHE_MAX_ENTRIES", "50000"))},
+        }
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"CASCADA_CACHE_URL={url!r}: se esperaba db://, redis://…, locmem:// o dummy://."
+    )
+
+
+CACHES = {"default": _cache(CASCADA_CACHE_URL)}
+
 # Authentication. Roles are data (cascada.accounts: Membership), read by accounts/policy.py.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins

@@ -152,8 +152,11 @@ def run_load(
     )
 
 
-def fetch_each(*, base_url: str, paths: Sequence[str]) -> list[str]:
-    """GET every path once, one after the other; the ones that fail, with their status."""
+def fetch_each(
+    *, base_url: str, paths: Sequence[str], timings_ms: list[float] | None = None
+) -> list[str]:
+    """GET every path once, one after the other; the ones that fail, with their status. The
+    time of each successful answer (request to last byte) is appended to ``timings_ms``."""
     parts = urlsplit(base_url)
     failures = []
     for path in paths:
@@ -161,10 +164,13 @@ def fetch_each(*, base_url: str, paths: Sequence[str]) -> list[str]:
             parts.hostname or "127.0.0.1", parts.port or 80, timeout=TIMEOUT_S
         )
         try:
+            started = time.perf_counter()
             connection.request("GET", path)
             response = connection.getresponse()
             if response.status != 200 or not response.read():
                 failures.append(f"{response.status} {path}")
+            elif timings_ms is not None:
+                timings_ms.append((time.perf_counter() - started) * 1000)
         except (OSError, http.client.HTTPException) as error:
             failures.append(f"{type(error).__name__}: {error} {path}")
         finally:

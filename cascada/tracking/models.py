@@ -354,6 +354,16 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["plan", "-at"], name="audit_plan_at"),
             models.Index(fields=["action", "-at"], name="audit_action_at"),
+            # The latest event of a plan in one index probe: the public page cache's fingerprint
+            # (cascada/web/pagecache.py); ids, unlike ``at``, never go back between servers.
+            models.Index(fields=["plan", "-id"], name="audit_plan_id"),
+            # …and the latest admin change to what plans share (sectors, entities, development
+            # plans), leaving out sign-ins and tokens, which change no page.
+            models.Index(
+                fields=["-id"],
+                name="audit_shared_admin_id",
+                condition=Q(plan__isnull=True, action__startswith="admin:"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -30,6 +30,7 @@ from cascada.plans.models import Goal, Indicator, Plan, SemaforoBand
 from cascada.reports.models import ReportJob
 from cascada.tracking.editions import EditionFigures, EditionIndicator, figures, public_cuts
 from cascada.tracking.models import (
+    AuditEvent,
     Cut,
     CutEdition,
     CutState,
@@ -1023,6 +1024,36 @@ def indicator_page(
 
 
 # ---------------------------------------------------------------------------------------------
+# What a cached page depends on
+
+
+def plan_fingerprint(*, plan_code: str) -> str | None:
+    """A short text that changes whenever anything shown on the plan's public pages may have
+    changed, or ``None`` when there is no such plan. One query of three index probes: the plan's
+    latest audit event (every change to a plan is audited in its transaction: publishing, a
+    correction, reopening, formulation, the admin, imports), the latest admin change to what
+    plans share (sectors, entities, development plans: audited without a plan) and the plan's
+    latest published edition (belt and braces: publishing is also audited)."""
+
+    def latest(rows: QuerySet[Any]) -> Subquery:
+        return Subquery(rows.order_by("-id").values("id")[:1])
+
+    row = (
+        Plan.objects.filter(code=plan_code)
+        .annotate(
+            audit=latest(AuditEvent.objects.filter(plan=OuterRef("pk"))),
+            shared=latest(
+                AuditEvent.objects.filter(plan__isnull=True, action__startswith="admin:")
+            ),
+            edition=latest(CutEdition.objects.filter(cut__plan=OuterRef("pk"))),
+        )
+        .values_list("pk", "audit", "shared", "edition")
+        .first()
+    )
+    return None if row is None else ".".join(str(v) for v in row)
+
+
+# ---------------------------------------------------------------------------------------------
 # /planes/<code>/cortes/<date>/informe.<fmt> — the report of a cut
 
 
@@ -1068,6 +1099,7 @@ __all__ = [
     "cut_page",
     "indicator_page",
     "objective_page",
+    "plan_fingerprint",
     "plan_rows",
     "report_job",
     "report_target",

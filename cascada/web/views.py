@@ -16,7 +16,9 @@ polling every second, a meta refresh without JavaScript) and then the download l
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
@@ -35,7 +37,7 @@ from cascada.reports.dataset import ReportNotFound
 from cascada.reports.jobs import request_report
 from cascada.reports.models import JobState, ReportJob
 from cascada.reports.render import render_report
-from cascada.web import charts, selectors, texts
+from cascada.web import charts, pagecache, selectors, texts
 from cascada.web.selectors import STATUS_ORDER, CutPage
 from cascada.web.templatetags.cascada_display import active_lang
 
@@ -72,7 +74,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/plan_list.html", {"plans": plans})
 
 
-def _render_cut(request: HttpRequest, page: CutPage, *, push_url: bool = False) -> HttpResponse:
+def _render_cut(
+    request: HttpRequest, page: CutPage, extra: Mapping[str, Any], *, push_url: bool = False
+) -> HttpResponse:
     context = {
         "page": page,
         "chart": charts.objective_bars(page.objectives) if page.objectives else None,
@@ -81,6 +85,7 @@ def _render_cut(request: HttpRequest, page: CutPage, *, push_url: bool = False) 
         "report_formats": texts.REPORT_FORMATS,
         "report_in_background": page.totals is not None
         and page.totals.indicators > settings.CASCADA_REPORT_SYNC_MAX_INDICATORS,
+        **extra,
     }
     partial = context["partial"]
     response = render(request, "web/cut_body.html" if partial else "web/cut.html", context)
@@ -103,50 +108,76 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
             raise Http404 from None
         if not _is_htmx(request):
             return HttpResponseRedirect(reverse("web:cut", args=[code, day]))
-    page = selectors.cut_page(
-        plan_code=code, day=day, include_drafts=_include_drafts(request, code)
+    include_drafts = _include_drafts(request, code)
+
+    def build(extra: Mapping[str, Any]) -> HttpResponse:
+        page = selectors.cut_page(plan_code=code, day=day, include_drafts=include_drafts)
+        if page is None:
+            raise Http404
+        return _render_cut(request, page, extra, push_url=day is not None)
+
+    return pagecache.public_page(
+        request,
+        plan_code=code,
+        cacheable=not include_drafts,
+        build=build,
+        variant="partial" if _is_htmx(request) else "",
     )
-    if page is None:
-        raise Http404
-    return _render_cut(request, page, push_url=day is not None)
 
 
 @require_safe
 def cut_detail(request: HttpRequest, code: str, day: date) -> HttpResponse:
-    page = selectors.cut_page(
-        plan_code=code, day=day, include_drafts=_include_drafts(request, code)
+    include_drafts = _include_drafts(request, code)
+
+    def build(extra: Mapping[str, Any]) -> HttpResponse:
+        page = selectors.cut_page(plan_code=code, day=day, include_drafts=include_drafts)
+        if page is None:
+            raise Http404
+        return _render_cut(request, page, extra)
+
+    return pagecache.public_page(
+        request,
+        plan_code=code,
+        cacheable=not include_drafts,
+        build=build,
+        variant="partial" if _is_htmx(request) else "",
     )
-    if page is None:
-        raise Http404
-    return _render_cut(request, page)
 
 
 @require_safe
 def objective_detail(request: HttpRequest, code: str, day: date, objective: str) -> HttpResponse:
-    page = selectors.objective_page(
-        plan_code=code,
-        day=day,
-        objective_code=objective,
-        include_drafts=_include_drafts(request, code),
-    )
-    if page is None:
-        raise Http404
-    return render(request, "web/objective.html", {"page": page})
+    include_drafts = _include_drafts(request, code)
+
+    def build(extra: Mapping[str, Any]) -> HttpResponse:
+        page = selectors.objective_page(
+            plan_code=code, day=day, objective_code=objective, include_drafts=include_drafts
+        )
+        if page is None:
+            raise Http404
+        return render(request, "web/objective.html", {"page": page, **extra})
+
+    return pagecache.public_page(request, plan_code=code, cacheable=not include_drafts, build=build)
 
 
 @require_safe
 def indicator_detail(request: HttpRequest, code: str, indicator: str) -> HttpResponse:
-    page = selectors.indicator_page(
-        plan_code=code, indicator_code=indicator, include_drafts=_include_drafts(request, code)
-    )
-    if page is None:
-        raise Http404
-    context = {
-        "page": page,
-        "amounts": charts.amounts_chart(page.history) if page.history else None,
-        "percents": charts.percent_chart(page.history) if page.history else None,
-    }
-    return render(request, "web/indicator.html", context)
+    include_drafts = _include_drafts(request, code)
+
+    def build(extra: Mapping[str, Any]) -> HttpResponse:
+        page = selectors.indicator_page(
+            plan_code=code, indicator_code=indicator, include_drafts=include_drafts
+        )
+        if page is None:
+            raise Http404
+        context = {
+            "page": page,
+            "amounts": charts.amounts_chart(page.history) if page.history else None,
+            "percents": charts.percent_chart(page.history) if page.history else None,
+            **extra,
+        }
+        return render(request, "web/indicator.html", context)
+
+    return pagecache.public_page(request, plan_code=code, cacheable=not include_drafts, build=build)
 
 
 # ---------------------------------------------------------------------------------------------

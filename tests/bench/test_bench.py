@@ -80,6 +80,10 @@ def test_bench_at_seed_size_prints_every_figure():
     assert measured["throughput_rps"] > 0
     assert measured["reading"]["clients"] == 20 and measured["saturation"]["clients"] == 8
     assert measured["reading"]["requests"] > 0 and measured["saturation"]["requests"] > 0
+    # the first, uncached rendering of each dashboard page and a second, cached pass
+    for sequential in (measured["first_render"], measured["cached_sequential"]):
+        assert sequential["pages"] == measured["dashboard_pages"]
+        assert 0 < sequential["p50_ms"] <= sequential["p95_ms"] <= sequential["max_ms"]
     other = result["postgresql" if vendor == "sqlite" else "sqlite"]
     assert all(other[key] is None for key in DATABASE_KEYS)  # not measured: null, not made up
 

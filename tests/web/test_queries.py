@@ -1,6 +1,7 @@
 """Every page runs a fixed number of queries, whatever the plan's size: the seed plan (17
 indicators, one cut) and a generated one (8 objectives × 40 indicators × 3 cuts) share one bound.
-Pages read stored results; they never run the engine."""
+Pages read stored results; they never run the engine. These count the rendering itself, with
+the page cache off; a page served from the cache runs two queries (``test_page_cache.py``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ from tests.web.conftest import BIG, BIG_CUTS, SEED, SEED_CUT
 from tests.web.pages import get_ok, text_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def rendered_not_cached(settings):
+    settings.CASCADA_PAGE_CACHE_SECONDS = 0
+
 
 # One bound for every page and both plans; a logged-in visitor adds the session and user reads,
 # and the plan read that asks the policy whether they may see its drafts.
