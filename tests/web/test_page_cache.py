@@ -123,8 +123,9 @@ def test_a_correction_shows_its_new_figures_at_once(client, demo, settings):
     assert "Cumplimiento al corte: 183,33%" in text_of(before)
     cut = Cut.objects.get(plan__code=SEED, date=SEED_CUT)
     start_correction(cut=cut, actor=None, reason="Se corrige el ejecutado de O4")
-    assert client.get(url).status_code == 404  # the live figures are a draft again
-    assert "en corrección" in get_ok(client, CUT_URL)
+    during = text_of(get_ok(client, url))  # the edition in force, with the notice
+    assert "Cumplimiento al corte: 183,33%" in during and "En corrección" in during
+    assert "Se corrige el ejecutado de O4" in during
     ProgressReport.objects.filter(cut=cut, indicator__goal__objective__code="O4").update(
         executed=Decimal("0")
     )
@@ -136,15 +137,15 @@ def test_a_correction_shows_its_new_figures_at_once(client, demo, settings):
     assert same_page(after) == same_page(client.get(url))  # what a fresh rendering shows
 
 
-def test_reopening_a_published_cut_hides_it_at_once(client, big_plan):
+def test_reopening_a_published_cut_shows_its_notice_at_once(client, big_plan):
     url = f"/planes/{BIG}/cortes/{BIG_CUTS[1].isoformat()}/objetivos/O3/"
-    get_ok(client, url)
+    assert "En corrección" not in text_of(get_ok(client, url))
     get_ok(client, url)
     start_correction(
         cut=Cut.objects.get(plan__code=BIG, date=BIG_CUTS[1]), actor=None, reason="Revisión"
     )
-    assert client.get(url).status_code == 404
-    assert "Seguimiento al 31 de marzo de 2026" in text_of(get_ok(client, f"/planes/{BIG}/"))
+    assert "En corrección" in text_of(get_ok(client, url))
+    assert "En corrección" in text_of(get_ok(client, f"/planes/{BIG}/"))
 
 
 def test_who_may_see_drafts_never_gets_the_cached_public_page(staff, big_plan):
