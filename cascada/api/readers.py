@@ -437,6 +437,29 @@ def objective_results(view: CutView) -> list[dict[str, Any]]:
     ]
 
 
+def _figures(row: Any, *, baseline: Decimal | None, analysis: str) -> dict[str, Any]:
+    """The figures of an indicator at a cut, from a stored result row or an edition's snapshot
+    (both carry the same attribute names)."""
+    alerts = [Alert(a) for a in row.alerts]
+    return {
+        "estado": row.status,
+        "estado_etiqueta": status_label(Status(row.status)),
+        "programado_corte": number(row.programmed),
+        "ejecutado_corte": number(row.executed),
+        "meta_vigencia": number(row.annual_target),
+        "linea_base": number(baseline),
+        "avance_corte": number(row.progress_cut),
+        "avance_vigencia": number(row.progress_year),
+        "avance_cuatrienio": number(row.progress_4y),
+        "peso": number(row.weight),
+        "peso_efectivo": number(row.effective_weight),
+        "semaforo": row.semaforo or None,
+        "alertas": alerts,
+        "alertas_etiquetas": [alert_label(a) for a in alerts],
+        "analisis": analysis,
+    }
+
+
 def _edition_indicator_results(
     edition: EditionFigures, *, objective: str | None, entity: str | None, status: str | None
 ) -> list[dict[str, Any]]:
@@ -449,7 +472,6 @@ def _edition_indicator_results(
             continue
         if status is not None and i.status != status:
             continue
-        alerts = [Alert(a) for a in i.alerts]
         result.append(
             {
                 "codigo": i.code,
@@ -459,21 +481,7 @@ def _edition_indicator_results(
                 "meta": i.goal,
                 "tipo_meta": i.goal_kind,
                 "entidad_responsable": i.entity or None,
-                "estado": i.status,
-                "estado_etiqueta": status_label(Status(i.status)),
-                "programado_corte": number(i.programmed),
-                "ejecutado_corte": number(i.executed),
-                "meta_vigencia": number(i.annual_target),
-                "linea_base": number(i.baseline_used),
-                "avance_corte": number(i.progress_cut),
-                "avance_vigencia": number(i.progress_year),
-                "avance_cuatrienio": number(i.progress_4y),
-                "peso": number(i.weight),
-                "peso_efectivo": number(i.effective_weight),
-                "semaforo": i.semaforo or None,
-                "alertas": alerts,
-                "alertas_etiquetas": [alert_label(a) for a in alerts],
-                "analisis": i.analysis,
+                **_figures(i, baseline=i.baseline_used, analysis=i.analysis),
             }
         )
     return result
@@ -502,7 +510,6 @@ def indicator_results(
     result = []
     for r in rows:
         indicator, goal = r.indicator, r.indicator.goal
-        alerts = [Alert(a) for a in r.alerts]
         result.append(
             {
                 "codigo": indicator.code,
@@ -514,21 +521,7 @@ def indicator_results(
                 "entidad_responsable": (
                     goal.responsible_entity.name if goal.responsible_entity else None
                 ),
-                "estado": r.status,
-                "estado_etiqueta": status_label(Status(r.status)),
-                "programado_corte": number(r.programmed),
-                "ejecutado_corte": number(r.executed),
-                "meta_vigencia": number(r.annual_target),
-                "linea_base": number(r.baseline),
-                "avance_corte": number(r.progress_cut),
-                "avance_vigencia": number(r.progress_year),
-                "avance_cuatrienio": number(r.progress_4y),
-                "peso": number(r.weight),
-                "peso_efectivo": number(r.effective_weight),
-                "semaforo": r.semaforo or None,
-                "alertas": alerts,
-                "alertas_etiquetas": [alert_label(a) for a in alerts],
-                "analisis": analyses.get(indicator.id, ""),
+                **_figures(r, baseline=r.baseline, analysis=analyses.get(indicator.id, "")),
             }
         )
     return result
