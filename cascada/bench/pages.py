@@ -7,6 +7,7 @@ import random
 from datetime import date
 from urllib.parse import quote
 
+from django.db import connection
 from django.db.models import Max
 from django.urls import reverse
 
@@ -29,6 +30,14 @@ def latest_reported_day() -> date:
     if day is None:
         raise RuntimeError("La base de datos no tiene avances reportados.")
     return day
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics after the bulk load, as autovacuum (PostgreSQL) or
+    ``ANALYZE`` after a restore would: a planner that believes the 15 million rows just loaded
+    are not there chooses sequential scans."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _cuts(day: date) -> list[Cut]:

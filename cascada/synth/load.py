@@ -3,10 +3,10 @@ of one cut per plan computed and stored, and ONE audit row for the whole load.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import polars as pl
 from django.db import models, transaction
@@ -25,6 +25,7 @@ from cascada.plans.models import (
 from cascada.synth.convert import amount, exact
 from cascada.synth.generate import VIGENCIAS, SynthSet
 from cascada.tracking import audit
+from cascada.tracking.bulk import insert_rows
 from cascada.tracking.models import Cut, CutTarget, ProgressReport
 from cascada.tracking.services import recompute_cut
 
@@ -42,17 +43,6 @@ class LoadSummary:
 
 def _bulk(model: type[M], objects: Iterable[M]) -> list[M]:
     return model._default_manager.bulk_create(list(objects), batch_size=BATCH)
-
-
-def _chunks(rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
-    chunk: list[tuple[Any, ...]] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 @transaction.atomic
@@ -154,16 +144,19 @@ def load(
     indicator_pk = dict(
         zip(synth.indicators["indicator_id"].to_list(), (i.pk for i in indicators), strict=True)
     )
-    for chunk in _chunks(synth.annual.iter_rows(), 20_000):
-        _bulk(
-            AnnualTarget,
-            (
-                AnnualTarget(
-                    indicator_id=indicator_pk[i], vigencia=v, target=exact(t), baseline=amount(b)
-                )
-                for i, v, t, b in chunk
-            ),
-        )
+    insert_rows(
+        AnnualTarget,
+        fields=("indicator_id", "vigencia", "target", "baseline"),
+        rows=(
+            {
+                "indicator_id": indicator_pk[i],
+                "vigencia": v,
+                "target": exact(t),
+                "baseline": amount(b),
+            }
+            for i, v, t, b in synth.annual.iter_rows()
+        ),
+    )
     _bulk(
         Weight,
         (
@@ -187,31 +180,33 @@ def load(
             strict=True,
         )
     )
-    for chunk in _chunks(synth.progress.iter_rows(), 20_000):
-        # Like an import: each avances row is the cut's programming and the entity's report.
-        _bulk(
-            CutTarget,
-            (
-                CutTarget(
-                    cut_id=cut_pk[(plan_of[i], day)],
-                    indicator_id=indicator_pk[i],
-                    programmed=amount(p),
-                )
-                for i, day, p, _, _ in chunk
-            ),
-        )
-        _bulk(
-            ProgressReport,
-            (
-                ProgressReport(
-                    cut_id=cut_pk[(plan_of[i], day)],
-                    indicator_id=indicator_pk[i],
-                    executed=amount(e),
-                    analysis=analysis,
-                )
-                for i, day, _, e, analysis in chunk
-            ),
-        )
+    # Like an import: each avances row is the cut's programming and the entity's report. Rows
+    # without model instances (millions at national size): COPY on PostgreSQL.
+    insert_rows(
+        CutTarget,
+        fields=("cut_id", "indicator_id", "programmed"),
+        rows=(
+            {
+                "cut_id": cut_pk[(plan_of[i], day)],
+                "indicator_id": indicator_pk[i],
+                "programmed": amount(p),
+            }
+            for i, day, p, _, _ in synth.progress.iter_rows()
+        ),
+    )
+    insert_rows(
+        ProgressReport,
+        fields=("cut_id", "indicator_id", "executed", "analysis"),
+        rows=(
+            {
+                "cut_id": cut_pk[(plan_of[i], day)],
+                "indicator_id": indicator_pk[i],
+                "executed": amount(e),
+                "analysis": analysis,
+            }
+            for i, day, _, e, analysis in synth.progress.iter_rows()
+        ),
+    )
     chosen = cut or synth.cuts[-1]
     if compute:
         for stored in Cut.objects.filter(plan_id__in=plan_pk.values(), date=chosen).select_related(

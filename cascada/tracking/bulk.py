@@ -11,6 +11,7 @@ Fields left out get their model default, computed once (``auto_now`` fields: now
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from itertools import islice
@@ -110,9 +111,31 @@ def insert_rows(
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in [*given, *rest])
     placeholders = ", ".join(["%s"] * (len(given) + len(rest)))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    table = quote(meta.db_table)
     count = 0
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: PostgreSQL's bulk path, several times faster than batched INSERTs for the
+            # millions of rows of a national load; triggers and constraints apply the same.
+            # Under Django's error wrapper: a refused row raises django.db.IntegrityError, as
+            # the INSERT path does.
+            statement = f"COPY {table} ({columns}) FROM STDIN"
+            started = time.monotonic()
+            with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(
+                        (*(p(row[n]) for p, n in zip(prepare, fields, strict=True)), *constants)
+                    )
+                    count += 1
+            if connection.queries_logged:  # the raw cursor bypasses Django's query log
+                connection.queries_log.append(
+                    {
+                        "sql": f"{statement} ({count} rows)",
+                        "time": f"{time.monotonic() - started:.3f}",
+                    }
+                )
+            return count
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
         for batch in _batches(rows, BATCH):
             cursor.executemany(
                 sql,
