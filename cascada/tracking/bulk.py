@@ -11,6 +11,7 @@ Fields left out get their model default, computed once (``auto_now`` fields: now
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -136,6 +137,25 @@ def insert_rows(
                 )
             return count
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        if connection.vendor == "sqlite":
+            # Many rows per statement, as many as SQLite's parameters allow: a table with a
+            # trigger (the same-plan checks) runs each statement in a statement journal, so one
+            # statement per row cost several times the insert itself.
+            width = len(given) + len(rest)
+            limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            statements: dict[int, str] = {}
+            for batch in _batches(rows, max(1, limit // width)):
+                values: list[Any] = []
+                for row in batch:
+                    values += [p(row[n]) for p, n in zip(prepare, fields, strict=True)]
+                    values += constants
+                size = len(batch)
+                if size not in statements:
+                    many = ", ".join([f"({placeholders})"] * size)
+                    statements[size] = sql.replace(f"VALUES ({placeholders})", f"VALUES {many}")
+                cursor.execute(statements[size], values)
+                count += size
+            return count
         for batch in _batches(rows, BATCH):
             cursor.executemany(
                 sql,
