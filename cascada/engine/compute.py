@@ -140,9 +140,12 @@ def _compute_objective(
 
 
 def _with_effective_weight(result: IndicatorResult, weight: Decimal) -> IndicatorResult:
-    """``replace(result, effective_weight=weight)`` without its generic checks (this runs for
-    every indicator of every cut; IndicatorResult has plain fields only)."""
-    return IndicatorResult(**{**vars(result), "effective_weight": weight})
+    """``result`` with its effective weight set. Only for a result just made by
+    ``evaluate_indicator`` in this computation and not yet seen by anyone else: it is completed
+    in place (building a second result for every indicator of every cut cost more than the
+    indicator's own evaluation), so what callers receive is as immutable as ever."""
+    object.__setattr__(result, "effective_weight", weight)
+    return result
 
 
 def _weight(weights: Mapping[str, Decimal] | None, code: str) -> Decimal:

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 
 from cascada.engine.display import round_half_up
 from cascada.engine.model import (
@@ -38,6 +37,8 @@ IN_CUT_ROLLUP = frozenset(
 # in the inner loop of a plan's cuts.
 ALERT_ORDER = tuple(Alert)
 
+_NO_PROGRESS = Progress()  # an indicator without a row at the cut (immutable: shared)
+
 
 @dataclass(frozen=True)
 class Ratio:
@@ -55,9 +56,18 @@ def ratio(
     ``baseline`` only matters for ``creciente``/``decreciente``. ``None`` when undefined
     (a zero target for ``suma``/``constante``).
     """
+    value, alert = _ratio(accumulation, executed, target, baseline)
+    return Ratio(value, frozenset() if alert is None else frozenset({alert}))
+
+
+def _ratio(
+    accumulation: Accumulation, executed: Decimal, target: Decimal, baseline: Decimal
+) -> tuple[Decimal | None, Alert | None]:
+    """``ratio`` as a value and the one alert it may raise, without building a ``Ratio``
+    (this runs up to three times for every indicator of every cut)."""
     if accumulation in (Accumulation.SUMA, Accumulation.CONSTANTE):
         if target == 0:
-            return Ratio(None)
+            return None, None
         value = executed / target * HUNDRED
     else:
         gained, wanted = (
@@ -68,11 +78,11 @@ def ratio(
         if wanted == 0:
             rising = accumulation is Accumulation.CRECIENTE
             met = executed >= target if rising else executed <= target
-            return Ratio(HUNDRED if met else ZERO, frozenset({Alert.META_IGUAL_LINEA_BASE}))
+            return (HUNDRED if met else ZERO), Alert.META_IGUAL_LINEA_BASE
         value = gained / wanted * HUNDRED
     if value < 0:
-        return Ratio(ZERO, frozenset({Alert.RETROCESO}))
-    return Ratio(value)
+        return ZERO, Alert.RETROCESO
+    return value, None
 
 
 def classify(progress: Decimal, policy: Policy) -> Status:
@@ -95,10 +105,21 @@ def semaforo(value: Decimal | None, bands: tuple[Band, ...]) -> str | None:
     return None
 
 
-@lru_cache(maxsize=64)
+# Sorted bands by the ``id`` of the tuple given, which the entry keeps alive (so the id is not
+# reused while cached): hashing the bands on every call cost more than the lookup saves.
+_SORTED_BANDS: dict[int, tuple[tuple[Band, ...], tuple[Band, ...]]] = {}
+
+
 def _highest_first(bands: tuple[Band, ...]) -> tuple[Band, ...]:
     """``bands`` from the highest ``lower`` down (stable), sorted once per set of bands."""
-    return tuple(sorted(bands, key=lambda b: b.lower, reverse=True))
+    found = _SORTED_BANDS.get(id(bands))
+    if found is not None and found[0] is bands:
+        return found[1]
+    if len(_SORTED_BANDS) >= 64:
+        _SORTED_BANDS.clear()
+    ordered = tuple(sorted(bands, key=lambda b: b.lower, reverse=True))
+    _SORTED_BANDS[id(bands)] = (bands, ordered)
+    return ordered
 
 
 def vigencia_baseline(indicator: IndicatorSpec, vigencia: int) -> Decimal:
@@ -156,7 +177,9 @@ def evaluate_indicator(
     cuts of the same indicator (the result is the same with or without it)."""
     vigencia = cut.year
     annual = indicator.annual_targets.get(vigencia)
-    row = indicator.progress.get(cut, Progress())
+    row = indicator.progress.get(cut)
+    if row is None:
+        row = _NO_PROGRESS
     if annual is None:
         return IndicatorResult(
             code=indicator.code,
@@ -175,10 +198,11 @@ def evaluate_indicator(
             analysis=row.analysis,
         )
 
+    accumulation = indicator.accumulation
     baseline = vigencia_baseline(indicator, vigencia)
     programmed, executed = row.programmed, row.executed
     alerts: set[Alert] = set()
-    cut_ratio = Ratio(None)
+    cut_value: Decimal | None = None
 
     if programmed is None or programmed == 0:
         if executed is None or executed == 0:
@@ -190,35 +214,29 @@ def evaluate_indicator(
         status = Status.SIN_REPORTE
         alerts.add(Alert.SIN_REPORTE)
     else:
-        cut_ratio = ratio(
-            accumulation=indicator.accumulation,
-            executed=executed,
-            target=programmed,
-            baseline=baseline,
-        )
+        cut_value, alert = _ratio(accumulation, executed, programmed, baseline)
+        if alert is not None:
+            alerts.add(alert)
         # A zero-target suma/constante cannot reach here: programmed != 0.
-        status = classify(cut_ratio.value if cut_ratio.value is not None else ZERO, policy)
+        status = classify(cut_value if cut_value is not None else ZERO, policy)
 
-    year_ratio = Ratio(None)
-    four_year_ratio = Ratio(None)
+    year_value: Decimal | None = None
+    four_year_value: Decimal | None = None
     if executed is not None:
-        year_ratio = ratio(
-            accumulation=indicator.accumulation,
-            executed=executed,
-            target=annual.target,
-            baseline=baseline,
-        )
+        year_value, alert = _ratio(accumulation, executed, annual.target, baseline)
+        if alert is not None:
+            alerts.add(alert)
         if indicator.target_4y is not None:
-            four_year_ratio = _four_year(
+            four_year_value, alert = _four_year(
                 indicator,
                 executed=executed,
                 target=indicator.target_4y,
                 vigencia=vigencia,
                 by_vigencia=by_vigencia,
             )
+            if alert is not None:
+                alerts.add(alert)
 
-    for r in (cut_ratio, year_ratio, four_year_ratio):
-        alerts |= r.alerts
     if status in NEEDS_ANALYSIS and not row.analysis.strip():
         alerts.add(Alert.ANALISIS_FALTANTE)
 
@@ -229,12 +247,12 @@ def evaluate_indicator(
         executed=executed,
         annual_target=annual.target,
         baseline=baseline,
-        progress_cut=cut_ratio.value,
-        progress_year=year_ratio.value,
-        progress_4y=four_year_ratio.value,
+        progress_cut=cut_value,
+        progress_year=year_value,
+        progress_4y=four_year_value,
         weight=weight,
         effective_weight=None,
-        semaforo=semaforo(cut_ratio.value, policy.bands),
+        semaforo=semaforo(cut_value, policy.bands),
         alerts=tuple(a for a in ALERT_ORDER if a in alerts) if alerts else (),
         analysis=row.analysis,
     )
@@ -247,20 +265,15 @@ def _four_year(
     target: Decimal,
     vigencia: int,
     by_vigencia: Mapping[int, Decimal] | None,
-) -> Ratio:
+) -> tuple[Decimal | None, Alert | None]:
     if indicator.accumulation is Accumulation.SUMA:
         earlier = executed_in_earlier_vigencias(indicator, vigencia, by_vigencia=by_vigencia)
-        return ratio(
-            accumulation=Accumulation.SUMA,
-            executed=earlier + executed,
-            target=target,
-            baseline=ZERO,
-        )
-    return ratio(
-        accumulation=indicator.accumulation,
-        executed=executed,
-        target=target,
-        baseline=_required_baseline(indicator, four_year_baseline(indicator)),
+        return _ratio(Accumulation.SUMA, earlier + executed, target, ZERO)
+    return _ratio(
+        indicator.accumulation,
+        executed,
+        target,
+        _required_baseline(indicator, four_year_baseline(indicator)),
     )
 
 
