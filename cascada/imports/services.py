@@ -32,7 +32,7 @@ from cascada.plans.models import (
     Weight,
 )
 from cascada.tracking import audit
-from cascada.tracking.bulk import insert_rows
+from cascada.tracking.bulk import gc_paused, insert_rows
 from cascada.tracking.models import Cut, CutState, CutTarget, ProgressReport
 from cascada.tracking.services import recompute_cuts, stored_results_match
 
@@ -121,7 +121,7 @@ def import_workbook(
     """
     summary: ImportSummary | None = None
     try:
-        with transaction.atomic():
+        with gc_paused(), transaction.atomic():
             summary = _apply(workbook)
             if summary.changed:
                 audit.record(

@@ -76,6 +76,7 @@ from cascada.imports.schema_v1 import (
 from cascada.imports.sources import FormulaCell, PercentCell, RawRow, RawSheet, read_sources
 from cascada.imports.text import clean_text
 from cascada.plans.text import CONTROL_CHARACTERS, MAX_TEXT_LENGTH, has_control_characters
+from cascada.tracking.bulk import gc_paused
 
 __all__ = [
     "GoalKind",
@@ -152,7 +153,8 @@ class PlanWorkbook:
 def read_template(path: Path) -> PlanWorkbook:
     """Read a template v1 file (``.xlsx``, CSV folder or ``.zip``); ``TemplateError`` lists every
     problem when it is not valid."""
-    return _Reader(read_sources(path, SHEETS)).read()
+    with gc_paused():  # a large file is hundreds of thousands of cells and rows kept
+        return _Reader(read_sources(path, SHEETS)).read()
 
 
 # ---------------------------------------------------------------------------------------------

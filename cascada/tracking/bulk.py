@@ -11,9 +11,12 @@ Fields left out get their model default, computed once (``auto_now`` fields: now
 
 from __future__ import annotations
 
+import gc
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from itertools import islice
 from typing import Any
@@ -24,6 +27,44 @@ from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
 BATCH = 5000
+
+
+class _Pauses:
+    """How many ``gc_paused`` blocks are running, and whether the collector was on before."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.count = 0
+        self.was_enabled = True
+
+
+_PAUSES = _Pauses()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the duration (reentrant and thread-safe: it
+    comes back on when the last pause ends, if it was on before the first).
+
+    Bulk work (reading and importing a 100.000-row workbook, computing every cut of a large
+    plan) allocates millions of objects that stay alive until it ends: every threshold crossed
+    starts a collection that walks them all and frees nothing. Measured on the import of
+    100.000 rows: a quarter of its CPU time. Objects are still freed by reference counting;
+    only reference cycles made meanwhile wait for the first collection after the pause.
+    """
+    with _PAUSES.lock:
+        if _PAUSES.count == 0:
+            _PAUSES.was_enabled = gc.isenabled()
+            gc.disable()
+        _PAUSES.count += 1
+    try:
+        yield
+    finally:
+        with _PAUSES.lock:
+            _PAUSES.count -= 1
+            if _PAUSES.count == 0 and _PAUSES.was_enabled:
+                gc.enable()
+
 
 # Fields whose Python values reach the driver unchanged through Django's own preparation.
 _AS_IS = (

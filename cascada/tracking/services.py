@@ -13,7 +13,7 @@ from django.utils import timezone
 from cascada.engine import compute_cut, compute_cuts
 from cascada.engine.model import IndicatorResult, ObjectiveResult, PlanResult, Rollup
 from cascada.plans.models import Indicator, Objective, Plan
-from cascada.tracking.bulk import insert_rows
+from cascada.tracking.bulk import gc_paused, insert_rows
 from cascada.tracking.models import (
     Cut,
     CutState,
@@ -190,6 +190,11 @@ def recompute_cuts(*, plan: Plan, cuts: Sequence[Cut]) -> list[PlanResult]:
         return []
     if any(cut.plan_id != plan.pk for cut in cuts):
         raise ValueError("recompute_cuts: every cut must belong to the plan given")
+    with gc_paused():
+        return _recompute_cuts(plan=plan, cuts=cuts)
+
+
+def _recompute_cuts(*, plan: Plan, cuts: Sequence[Cut]) -> list[PlanResult]:
     cut_ids = [cut.pk for cut in cuts]
     # The plan row of a cut keeps its id (updated in place, as update_or_create did); the
     # objective and indicator rows are replaced. Locked first (update_or_create locked it

@@ -44,8 +44,8 @@ def test_the_queries_of_an_import_do_not_grow_with_its_rows() -> None:
     # bulk_create splits at SQLite's 999 parameters: a few more batches for ten times the
     # indicators; a query per row or per cut would be thousands more.
     assert len(large) <= len(small) + 5, (len(small), len(large))
-    # The progress and result rows: one executemany per table (logged as "N times: …"), or
-    # one COPY on PostgreSQL.
+    # The progress and result rows: one INSERT per table (SQLite: as many rows per statement
+    # as its parameters allow, thousands here), or one COPY on PostgreSQL.
     for table in ("cuttarget", "progressreport", "indicatorcutresult"):
         inserts = [
             q
