@@ -28,6 +28,9 @@ from django.utils import timezone
 
 BATCH = 5000
 
+# A row to insert: a mapping of attribute names to values, or the values in the fields' order.
+Row = Mapping[str, Any] | tuple[Any, ...]
+
 
 class _Pauses:
     """How many ``gc_paused`` blocks are running, and whether the collector was on before."""
@@ -125,17 +128,21 @@ def _default(field: models.Field[Any, Any]) -> Any:
     return field.get_default()
 
 
-def _batches(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+def _batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch
 
 
 def insert_rows(
-    model: type[models.Model], *, fields: Sequence[str], rows: Iterable[Mapping[str, Any]]
+    model: type[models.Model],
+    *,
+    fields: Sequence[str],
+    rows: Iterable[Row],
 ) -> int:
     """Insert ``rows`` (each a mapping of ``fields``' attribute names, e.g. ``cut_id``, to
-    values) into ``model``'s table; returns how many. Ids are not read back."""
+    values, or a tuple of the values in the order of ``fields``) into ``model``'s table;
+    returns how many. Ids are not read back."""
     connection = connections[router.db_for_write(model)]
     meta = model._meta
     columns_by_name = {f.attname: f for f in meta.concrete_fields}
@@ -150,6 +157,12 @@ def insert_rows(
     ]
     prepare = [_preparer(f, connection) for f in given]
     constants = tuple(f.get_db_prep_save(_default(f), connection) for f in rest)
+
+    def values_of(row: Row) -> list[Any]:
+        if isinstance(row, tuple):
+            return [p(value) for p, value in zip(prepare, row, strict=True)]
+        return [p(row[n]) for p, n in zip(prepare, fields, strict=True)]
+
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in [*given, *rest])
     placeholders = ", ".join(["%s"] * (len(given) + len(rest)))
@@ -165,9 +178,7 @@ def insert_rows(
             started = time.monotonic()
             with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
                 for row in rows:
-                    copy.write_row(
-                        (*(p(row[n]) for p, n in zip(prepare, fields, strict=True)), *constants)
-                    )
+                    copy.write_row((*values_of(row), *constants))
                     count += 1
             if connection.queries_logged:  # the raw cursor bypasses Django's query log
                 connection.queries_log.append(
@@ -188,7 +199,7 @@ def insert_rows(
             for batch in _batches(rows, max(1, limit // width)):
                 values: list[Any] = []
                 for row in batch:
-                    values += [p(row[n]) for p, n in zip(prepare, fields, strict=True)]
+                    values += values_of(row)
                     values += constants
                 size = len(batch)
                 if size not in statements:
@@ -200,10 +211,7 @@ def insert_rows(
         for batch in _batches(rows, BATCH):
             cursor.executemany(
                 sql,
-                [
-                    (*(p(row[n]) for p, n in zip(prepare, fields, strict=True)), *constants)
-                    for row in batch
-                ],
+                [(*values_of(row), *constants) for row in batch],
             )
             count += len(batch)
     return count

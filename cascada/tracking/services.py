@@ -124,21 +124,27 @@ def _objective_columns(o: ObjectiveResult, objective_ids: dict[str, int]) -> dic
 
 def _indicator_columns(i: IndicatorResult, indicator_ids: dict[str, int]) -> dict[str, Any]:
     """The stored form of one indicator's result (but its cut)."""
-    return {
-        "indicator_id": indicator_ids[i.code],
-        "status": i.status.value,
-        "programmed": i.programmed,
-        "executed": i.executed,
-        "annual_target": i.annual_target,
-        "baseline": i.baseline,
-        "progress_cut": i.progress_cut,
-        "progress_year": i.progress_year,
-        "progress_4y": i.progress_4y,
-        "weight": i.weight,
-        "effective_weight": i.effective_weight,
-        "semaforo": _blank(i.semaforo),
-        "alerts": [a.value for a in i.alerts],
-    }
+    return dict(zip(INDICATOR_COLUMNS[1:], _indicator_values(i, indicator_ids), strict=True))
+
+
+def _indicator_values(i: IndicatorResult, indicator_ids: dict[str, int]) -> tuple[Any, ...]:
+    """``_indicator_columns`` as a row of ``INDICATOR_COLUMNS`` but the cut (a tuple: a plan's
+    cuts store a row per indicator and cut, 125.000 on a district plan)."""
+    return (
+        indicator_ids[i.code],
+        i.status.value,
+        i.programmed,
+        i.executed,
+        i.annual_target,
+        i.baseline,
+        i.progress_cut,
+        i.progress_year,
+        i.progress_4y,
+        i.weight,
+        i.effective_weight,
+        _blank(i.semaforo),
+        [a.value for a in i.alerts],
+    )
 
 
 OBJECTIVE_COLUMNS = (
@@ -207,7 +213,7 @@ def _recompute_cuts(*, plan: Plan, cuts: Sequence[Cut]) -> list[PlanResult]:
     ids = _Ids.of(plan)
     now = timezone.now()
     objectives: list[dict[str, Any]] = []
-    indicators: list[dict[str, Any]] = []
+    indicators: list[tuple[Any, ...]] = []
     new_plan_rows: list[PlanCutResult] = []
     for cut, result in zip(cuts, results, strict=True):
         plan_values = _plan_columns(result)
@@ -222,7 +228,7 @@ def _recompute_cuts(*, plan: Plan, cuts: Sequence[Cut]) -> list[PlanResult]:
             {"cut_id": cut.pk, **_objective_columns(o, ids.objectives)} for o in result.objectives
         )
         indicators += (
-            {"cut_id": cut.pk, **_indicator_columns(i, ids.indicators)}
+            (cut.pk, *_indicator_values(i, ids.indicators))
             for o in result.objectives
             for i in o.indicators
         )
