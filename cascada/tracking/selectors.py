@@ -19,7 +19,7 @@ from cascada.engine.model import (
 )
 from cascada.plans.models import AnnualTarget as AnnualTargetRow
 from cascada.plans.models import Indicator, Objective, Plan, SemaforoBand, Weight
-from cascada.tracking.models import CutTarget, ProgressReport
+from cascada.tracking.models import Cut, CutTarget, ProgressReport
 
 
 def plan_policy(plan: Plan, bands: list[SemaforoBand] | None = None) -> Policy:
@@ -56,18 +56,22 @@ def plan_spec(plan: Plan, *, until: date | None = None) -> PlanSpec:
     for row in AnnualTargetRow.objects.filter(indicator__plan=plan):
         annual[row.indicator_id][row.vigencia] = AnnualTarget(row.target, row.baseline)
 
+    # The rows by cut id, each cut's date read once (not converted on each of the rows).
+    cut_dates = dict(Cut.objects.filter(plan=plan).values_list("id", "date"))
     targets = CutTarget.objects.filter(cut__plan=plan).values_list(
-        "indicator_id", "cut__date", "programmed"
+        "indicator_id", "cut_id", "programmed"
     )
     reports = ProgressReport.objects.filter(cut__plan=plan).values_list(
-        "indicator_id", "cut__date", "executed", "analysis"
+        "indicator_id", "cut_id", "executed", "analysis"
     )
     if until is not None:
         targets = targets.filter(cut__date__lte=until)
         reports = reports.filter(cut__date__lte=until)
-    programmed: dict[tuple[int, date], Decimal | None] = {(i, d): p for i, d, p in targets}
+    programmed: dict[tuple[int, date], Decimal | None] = {
+        (i, cut_dates[c]): p for i, c, p in targets
+    }
     executed: dict[tuple[int, date], tuple[Decimal | None, str]] = {
-        (i, d): (e, a) for i, d, e, a in reports
+        (i, cut_dates[c]): (e, a) for i, c, e, a in reports
     }
     progress: dict[int, dict[date, Progress]] = defaultdict(dict)
     for key in programmed.keys() | executed.keys():
