@@ -41,6 +41,7 @@ register_converter(DataFileConverter, "archivodatos")
 app_name = "opendata"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<str:code>/", views.plan_editions, name="plan"),
     path(
         "<str:code>/<fechacorte:day>/ed<int:edition>/<archivodatos:name>",
         views.data_file,

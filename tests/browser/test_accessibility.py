@@ -39,6 +39,8 @@ def test_public_pages(page: Page, demo: str, axe: Accessibility) -> None:
     axe.check(page, "informe HTML")
     page.goto("/datos/")
     axe.check(page, "datos abiertos")
+    page.goto(f"/datos/{SEED}/")
+    axe.check(page, "datos abiertos del plan")
     page.goto("/cuenta/ingresar/")
     axe.check(page, "ingresar")
     page.get_by_label("Usuario").fill("nadie")

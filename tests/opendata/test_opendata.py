@@ -245,6 +245,17 @@ def test_the_page_lists_the_files_and_what_each_column_means(client, demo):
     assert "CC-BY-4.0" in html and "Ley 1712 de 2014" in html
     assert "UTF-8 sin BOM" in html and 'href="/api/docs"' in html
     assert '<caption id="dict-objetivos">' in html and 'scope="col"' in html
+    assert f'href="/datos/{SEED}/"' in html
+
+
+def test_a_plans_page_lists_each_published_edition_and_hostile_names_stay_text(client, demo):
+    Plan.objects.filter(code=SEED).update(name='<script>alert("x")</script> & «Plan»')
+    html = client.get(f"/datos/{SEED}/").content.decode()
+    assert f'href="{BASE}/datos.zip"' in html and "31 de marzo de 2026" in html
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+    index = client.get("/datos/").content.decode()
+    assert "<script>alert" not in index and "&lt;script&gt;alert" in index
+    assert client.get("/datos/NO-EXISTE/").status_code == 404
 
 
 def test_the_command_writes_the_same_files(client, demo, tmp_path: Path):

@@ -139,8 +139,11 @@ def test_a_correction_is_edition_2_with_its_reason_and_edition_1_stays(world):
 
     assert (executed_in(1), executed_in(2)) == ("9", "7")
     assert public.get(f"{DATA}/ed3/plan.csv").status_code == 404
+    # The open data page links the edition in force; the plan's page every edition.
     index = public.get("/datos/").content.decode()
-    assert f"{DATA}/ed1/plan.csv" in index and f"{DATA}/ed2/plan.csv" in index
+    assert f"{DATA}/ed2/plan.csv" in index and f"{DATA}/ed1/plan.csv" not in index
+    listing = public.get(f"/datos/{PLAN_A}/").content.decode()
+    assert f"{DATA}/ed1/plan.csv" in listing and f"{DATA}/ed2/plan.csv" in listing
 
 
 def test_publishing_a_correction_needs_its_reason(world):
