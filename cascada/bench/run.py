@@ -54,6 +54,7 @@ class Options:
     postgres_url: str
     parts: Sequence[str]
     keep: bool = False
+    reuse: bool = False  # the PostgreSQL database is already loaded (kept by an earlier run)
 
 
 def _value(result: dict[str, Any], path: str) -> Any:
@@ -90,6 +91,8 @@ def _database_arguments(options: Options, folder: Path, public_api: bool) -> lis
         "--folder",
         str(folder),
     ]
+    if options.reuse:
+        arguments.append("--loaded")
     return [*arguments, "--public-api"] if public_api else arguments
 
 
@@ -149,8 +152,14 @@ def run_bench(options: Options) -> dict[str, Any]:
         if "postgresql" in options.parts:
             pg_folder = folder / "postgresql"
             pg_folder.mkdir()
-            with postgres_scratch(options.postgres_url, keep=options.keep) as scratch:
-                parts["postgresql"] = _run_database(scratch, options, pg_folder, public_api=True)
+            if options.reuse:
+                reused = Scratch("postgresql", options.postgres_url)
+                parts["postgresql"] = _run_database(reused, options, pg_folder, public_api=True)
+            else:
+                with postgres_scratch(options.postgres_url, keep=options.keep) as scratch:
+                    parts["postgresql"] = _run_database(
+                        scratch, options, pg_folder, public_api=True
+                    )
     finally:
         if not options.keep:
             shutil.rmtree(folder, ignore_errors=True)
@@ -203,6 +212,7 @@ def assemble(options: Options, parts: dict[str, dict[str, Any]], *, folder: Path
         "gunicorn_workers": options.workers,
         "parts": list(options.parts),
         "kept": str(folder) if options.keep else None,
+        "reused_database": options.reuse,
     }
     result["machine"] = machine.describe(
         postgres_version=postgres_version(options.postgres_url)

@@ -57,7 +57,7 @@ def test_bench_at_seed_size_prints_every_figure():
         vendor,
     ]
     if vendor == "postgresql":
-        command += ["--postgres-url", _postgres_scratch_url()]
+        command += ["--postgres-url", _postgres_scratch_url(), "--keep"]
     done = subprocess.run(
         command, capture_output=True, text=True, check=False, env={**os.environ}, timeout=300
     )
@@ -91,6 +91,29 @@ def test_bench_at_seed_size_prints_every_figure():
     assert public["errors"] == 0 and public["requests"] > 0
     assert result["problems"] == []
     assert result["machine"]["nproc"] >= 1
+    if vendor == "postgresql":
+        _reuse_the_kept_database(command)
+
+
+def _reuse_the_kept_database(command: list[str]) -> None:
+    """``--reuse`` runs only the load runs on the database ``--keep`` left, then drops it."""
+    from cascada.bench.scratch import postgres_scratch
+
+    again = [*(c for c in command if c != "--keep"), "--reuse"]
+    try:
+        done = subprocess.run(
+            again, capture_output=True, text=True, check=False, env={**os.environ}, timeout=300
+        )
+        assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-3000:]
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        measured = result["postgresql"]
+        assert measured["recompute_store_s"] is None and "load_s" not in measured
+        assert measured["errors"] == 0 and measured["saturation"]["requests"] > 0
+        assert measured["first_render"]["pages"] == measured["dashboard_pages"]
+        assert result["run"]["reused_database"] is True and result["problems"] == []
+    finally:
+        with postgres_scratch(_postgres_scratch_url()):
+            pass  # dropped (created empty first)
 
 
 def test_compute_part_times_both_paths_and_they_agree():

@@ -68,11 +68,20 @@ class Command(BaseCommand):
             action="store_true",
             help="Conservar la carpeta temporal y la base de datos PostgreSQL al terminar.",
         )
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help=(
+                "Solo las pruebas de carga, sobre la base PostgreSQL de --postgres-url tal como "
+                "la dejó una medición con --keep (cargada, recalculada y publicada); no la borra."
+            ),
+        )
         # Internal: the parent runs each part as `cascada bench --part NAME` in a new process.
         parser.add_argument("--part", choices=("compute", "import", "database"), help=SUPPRESS)
         parser.add_argument("--folder", type=Path, help=SUPPRESS)
         parser.add_argument("--rows", type=int, help=SUPPRESS)
         parser.add_argument("--public-api", action="store_true", help=SUPPRESS)
+        parser.add_argument("--loaded", action="store_true", help=SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["part"]:
@@ -85,6 +94,8 @@ class Command(BaseCommand):
                 f"--only: se encontró «{options['only']}»; se esperaban partes entre "
                 f"{', '.join(PARTS)}, separadas por comas."
             )
+        if options["reuse"] and chosen != ["postgresql"]:
+            raise CommandError("--reuse: solo con --only postgresql (la base que dejó --keep).")
         if options["duration"] <= 0:
             raise CommandError("--duration: se esperaba un número de segundos mayor que cero.")
         result = run_bench(
@@ -97,7 +108,8 @@ class Command(BaseCommand):
                 import_rows=options["import_rows"],
                 postgres_url=options["postgres_url"],
                 parts=chosen,
-                keep=options["keep"],
+                keep=options["keep"] or options["reuse"],
+                reuse=options["reuse"],
             )
         )
         if options["json"]:
@@ -124,6 +136,7 @@ class Command(BaseCommand):
             workers=options["workers"],
             public_api=options["public_api"],
             folder=options["folder"],
+            loaded=options["loaded"],
         )
 
 
