@@ -7,8 +7,9 @@ per version of what its plan has published, and then served from the cache. The 
   whether htmx asked for the page body only, the active language and the kind of visitor (the
   header differs for a signed-in visitor, and for staff);
 - ``selectors.plan_fingerprint``: the plan's latest audit event, the latest shared one and its
-  latest edition; publishing, a correction (a new edition), reopening a cut or any audited
-  change gives new keys, so a page is never stale;
+  latest edition (for the list of every plan, ``site_fingerprint``: the latest of all);
+  publishing, a correction (a new edition), reopening a cut or any audited change gives new
+  keys, so a page is never stale;
 - the code (templates, Python, translations) and the settings that change a page, so that a
   new release never serves pages rendered by the old one.
 
@@ -72,11 +73,16 @@ def _viewer(request: HttpRequest) -> str:
     return "staff" if user.is_staff else "user"
 
 
-def page_key(request: HttpRequest, *, plan_code: str, variant: str) -> str | None:
-    """The cache key of this request's page, or ``None`` when it is not to be cached."""
+def page_key(request: HttpRequest, *, plan_code: str | None, variant: str) -> str | None:
+    """The cache key of this request's page (``plan_code`` ``None``: a page of every plan), or
+    ``None`` when it is not to be cached."""
     if request.META.get("QUERY_STRING") or settings.CASCADA_PAGE_CACHE_SECONDS <= 0:
         return None
-    fingerprint = selectors.plan_fingerprint(plan_code=plan_code)
+    fingerprint = (
+        selectors.site_fingerprint()
+        if plan_code is None
+        else selectors.plan_fingerprint(plan_code=plan_code)
+    )
     if fingerprint is None:
         return None
     parts = (
@@ -112,7 +118,7 @@ def _with_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 
 
 def public_page(
-    request: HttpRequest, *, plan_code: str, cacheable: bool, build: Build, variant: str = ""
+    request: HttpRequest, *, plan_code: str | None, cacheable: bool, build: Build, variant: str = ""
 ) -> HttpResponse:
     """The response of ``build`` (a view's rendering, given extra context to merge into its
     template's), from the cache when ``cacheable`` and already there. Only answers 200 are kept;

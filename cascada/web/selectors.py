@@ -1027,6 +1027,14 @@ def indicator_page(
 # What a cached page depends on
 
 
+def site_fingerprint() -> str:
+    """``plan_fingerprint`` for the pages that show every plan (the list of plans): the latest
+    audit event of any plan or of what they share, and the latest published edition."""
+    latest_event = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    latest_edition = CutEdition.objects.order_by("-id").values_list("id", flat=True).first()
+    return f"site.{latest_event}.{latest_edition}"
+
+
 def plan_fingerprint(*, plan_code: str) -> str | None:
     """A short text that changes whenever anything shown on the plan's public pages may have
     changed, or ``None`` when there is no such plan. One query of three index probes: the plan's

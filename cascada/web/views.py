@@ -70,8 +70,13 @@ def _is_htmx(request: HttpRequest) -> bool:
 @require_safe
 def plan_list(request: HttpRequest) -> HttpResponse:
     drafts = frozenset(policy.visible_plans(request.user).values_list("pk", flat=True))
-    plans = selectors.plan_rows(draft_plans=drafts)
-    return render(request, "web/plan_list.html", {"plans": plans})
+
+    def build(extra: Mapping[str, Any]) -> HttpResponse:
+        plans = selectors.plan_rows(draft_plans=drafts)
+        return render(request, "web/plan_list.html", {"plans": plans, **extra})
+
+    # One row per plan: ~1.100 at national size, read and rendered once per change of any.
+    return pagecache.public_page(request, plan_code=None, cacheable=not drafts, build=build)
 
 
 def _render_cut(

@@ -60,7 +60,11 @@ def test_cached_pages_are_byte_identical_to_rendered_ones(
     client, demo, big_plan, settings, language
 ):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    urls = [*SEED_PAGES, f"/planes/{BIG}/cortes/{BIG_CUTS[1].isoformat()}/objetivos/O3/"]
+    urls = [
+        "/",
+        *SEED_PAGES,
+        f"/planes/{BIG}/cortes/{BIG_CUTS[1].isoformat()}/objetivos/O3/",
+    ]
     settings.CASCADA_PAGE_CACHE_SECONDS = 0
     rendered = [same_page(client.get(url)) for url in urls]
     htmx = same_page(client.get(CUT_URL, headers={"HX-Request": "true"}))
@@ -146,6 +150,24 @@ def test_reopening_a_published_cut_shows_its_notice_at_once(client, big_plan):
     )
     assert "En corrección" in text_of(get_ok(client, url))
     assert "En corrección" in text_of(get_ok(client, f"/planes/{BIG}/"))
+
+
+def test_the_list_of_plans_is_cached_and_shows_a_publication_of_any_plan_at_once(
+    staff, big_plan
+):
+    """``/`` has one row per plan (1.100 at national size): cached under the latest change of
+    any plan; staff, who see drafts, neither read nor fill that entry."""
+    client = Client()  # anonymous (``staff`` is the signed-in ``client`` fixture)
+    before = cache_rows()
+    assert "30 de junio de 2026" in text_of(get_ok(client, "/"))
+    stored = cache_rows()
+    assert stored == before + 1
+    assert "30 de junio de 2026" in text_of(get_ok(client, "/"))  # from the cache
+    assert cache_rows() == stored
+    assert "30 de septiembre de 2026" in text_of(get_ok(staff, "/"))  # their drafts
+    assert cache_rows() == stored
+    publish_cut(cut=Cut.objects.get(plan__code=BIG, date=BIG_CUTS[2]), actor_label="test")
+    assert "30 de septiembre de 2026" in text_of(get_ok(client, "/"))
 
 
 def test_who_may_see_drafts_never_gets_the_cached_public_page(staff, big_plan):
