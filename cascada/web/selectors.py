@@ -946,7 +946,9 @@ def indicator_page(
         .order_by("vigencia")
         .values_list("vigencia", "target", "baseline")
     )
-    visible = visible_cuts(include_drafts=include_drafts, prefix="cut__")
+    # The plan's cuts named too: implied by the indicator, but without it PostgreSQL scans
+    # every plan's cuts for the visible ones (16 ms at national size, 52.800 cuts; 0,2 with).
+    visible = visible_cuts(include_drafts=include_drafts, prefix="cut__") & Q(cut__plan=plan)
     results = list(
         IndicatorCutResult.objects.filter(visible, indicator=indicator)
         .select_related("cut")
