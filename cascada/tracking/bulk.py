@@ -19,7 +19,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from itertools import islice
+from itertools import chain, islice, repeat
+from operator import itemgetter
 from typing import Any
 
 from django.db import connections, models, router
@@ -134,6 +135,29 @@ def _preparer(
     return django
 
 
+_NONE = type(None)
+_DECIMALS = frozenset((Decimal, _NONE))
+_PLAIN = frozenset((str, int, bool, _NONE))
+
+
+def _unchanged(
+    field: models.Field[Any, Any],
+) -> Callable[[Sequence[Any]], bool] | None:
+    """For a column ``_preparer`` returns every value of unchanged (decided for a whole column
+    of a batch at C speed), the test that a column of values is such a one; ``None`` when the
+    values always go through the preparer."""
+    if isinstance(field, models.DecimalField):
+        # Finite decimals and None. ``filter(None, …)`` leaves out None (and zeros, finite).
+        return lambda column: set(map(type, column)) <= _DECIMALS and all(
+            map(Decimal.is_finite, filter(None, column))
+        )
+    if isinstance(field, models.JSONField):
+        return None
+    if isinstance(field, _AS_IS):
+        return lambda column: set(map(type, column)) <= _PLAIN
+    return None
+
+
 def _default(field: models.Field[Any, Any]) -> Any:
     if isinstance(field, models.DateTimeField | models.DateField) and (
         field.auto_now or field.auto_now_add
@@ -172,10 +196,30 @@ def insert_rows(
     prepare = [_preparer(f, connection) for f in given]
     constants = tuple(f.get_db_prep_save(_default(f), connection) for f in rest)
 
-    def values_of(row: Row) -> list[Any]:
-        if isinstance(row, tuple):
-            return [p(value) for p, value in zip(prepare, row, strict=True)]
-        return [p(row[n]) for p, n in zip(prepare, fields, strict=True)]
+    unchanged = [_unchanged(f) for f in given]
+    width_given = len(given)
+    if width_given == 1:
+        name = fields[0]
+
+        def as_tuple(row: Mapping[str, Any]) -> tuple[Any, ...]:
+            return (row[name],)
+    else:
+        as_tuple = itemgetter(*fields)
+
+    def prepared(batch: list[Row]) -> list[tuple[Any, ...]]:
+        """The rows of ``batch`` as the driver gets them (the constants last), prepared column
+        by column: a column whose values all reach the driver as they are is not looked at
+        value by value."""
+        tuples = [row if isinstance(row, tuple) else as_tuple(row) for row in batch]
+        if any(len(row) != width_given for row in tuples):
+            raise ValueError(f"insert_rows: a row of {meta.label} without {width_given} values")
+        columns: list[Sequence[Any]] = list(zip(*tuples, strict=True))
+        for index, (column, p, ok) in enumerate(zip(columns, prepare, unchanged, strict=True)):
+            if ok is None or not ok(column):
+                columns[index] = list(map(p, column))
+        size = len(tuples)
+        columns += [repeat(value, size) for value in constants]
+        return list(zip(*columns))
 
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in [*given, *rest])
@@ -191,9 +235,10 @@ def insert_rows(
             statement = f"COPY {table} ({columns}) FROM STDIN"
             started = time.monotonic()
             with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row((*values_of(row), *constants))
-                    count += 1
+                for batch in _batches(rows, BATCH):
+                    for values in prepared(batch):
+                        copy.write_row(values)
+                    count += len(batch)
             if connection.queries_logged:  # the raw cursor bypasses Django's query log
                 connection.queries_log.append(
                     {
@@ -218,10 +263,7 @@ def insert_rows(
             qmarks = ", ".join(["?"] * width)
             statements: dict[int, str] = {}
             for batch in _batches(rows, max(1, limit // width)):
-                values: list[Any] = []
-                for row in batch:
-                    values += values_of(row)
-                    values += constants
+                values = list(chain.from_iterable(prepared(batch)))
                 size = len(batch)
                 if size not in statements:
                     marks = placeholders if watched else qmarks
@@ -238,9 +280,6 @@ def insert_rows(
                 count += size
             return count
         for batch in _batches(rows, BATCH):
-            cursor.executemany(
-                sql,
-                [(*values_of(row), *constants) for row in batch],
-            )
+            cursor.executemany(sql, prepared(batch))
             count += len(batch)
     return count
