@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.db.models.sql.constants import MULTI
 
 from cascada.engine.model import DEFAULT_BANDS as ENGINE_DEFAULT_BANDS
 from cascada.engine.model import (
@@ -68,10 +73,10 @@ def plan_spec(plan: Plan, *, until: date | None = None) -> PlanSpec:
         targets = targets.filter(cut__date__lte=until)
         reports = reports.filter(cut__date__lte=until)
     programmed: dict[tuple[int, date], Decimal | None] = {
-        (i, cut_dates[c]): p for i, c, p in targets
+        (i, cut_dates[c]): p for i, c, p in _values_rows(targets)
     }
     executed: dict[tuple[int, date], tuple[Decimal | None, str]] = {
-        (i, cut_dates[c]): (e, a) for i, c, e, a in reports
+        (i, cut_dates[c]): (e, a) for i, c, e, a in _values_rows(reports)
     }
     progress: dict[int, dict[date, Progress]] = defaultdict(dict)
     for key in programmed.keys() | executed.keys():
@@ -99,6 +104,57 @@ def plan_spec(plan: Plan, *, until: date | None = None) -> PlanSpec:
         indicator_weights=dict(indicator_weights),
         objective_weights=dict(objective_weights),
     )
+
+
+def _values_rows(queryset: QuerySet[Any, tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` queryset (of columns, without annotations), exactly as
+    Django gives them, with each column's converters (the database backend's and the field's,
+    Django's own) called once per distinct number instead of once per value: a district plan
+    reads 200.000 programmed and executed values, with many repeats, and Django's per-value
+    conversion (SQLite: a decimal from the stored float, quantized to the field's places) was
+    most of the time of reading them."""
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    chunks = compiler.execute_sql(MULTI)
+    rows = [tuple(row) for chunk in chunks for row in chunk]
+    fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
+    converters = compiler.get_converters(fields)
+    if not rows or not converters:
+        return rows
+    connection = compiler.connection
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    for position, (functions, expression) in converters.items():
+        columns[position] = list(
+            map(_memoized(functions, expression, connection), columns[position])
+        )
+    return list(zip(*columns, strict=True))
+
+
+def _memoized(
+    functions: Sequence[Callable[..., Any]], expression: Any, connection: Any
+) -> Callable[[Any], Any]:
+    """``value`` through ``functions`` as Django's ``apply_converters`` does, remembered for
+    the non-zero ints and floats the driver gives (by type: 1 and 1.0 are the same key; zeros
+    not at all: 0.0 and -0.0 are too)."""
+    memo: dict[type, dict[Any, Any]] = {int: {}, float: {}}
+
+    def convert(value: Any) -> Any:
+        for function in functions:
+            value = function(value, expression, connection)
+        return value
+
+    def converted(value: Any) -> Any:
+        known = memo.get(type(value))
+        if known is None or not value:
+            return convert(value)
+        found = known.get(value, _MISSING)
+        if found is _MISSING:
+            found = known[value] = convert(value)
+        return found
+
+    return converted
+
+
+_MISSING = object()
 
 
 def _indicator_spec(
