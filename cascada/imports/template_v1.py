@@ -229,9 +229,14 @@ class _Row:
     ) -> None:
         self.sheet = sheet
         self.line = raw.number
-        self.values = {
-            name: cleaned for name, v in raw.values.items() if (cleaned := _clean(v)) is not None
-        }
+        # _clean inlined (a call per cell of 100.000 rows).
+        values: dict[str, object] = {}
+        for name, v in raw.values.items():
+            if isinstance(v, str):
+                v = clean_text(v) or None
+            if v is not None:
+                values[name] = v
+        self.values = values
         self.headers = headers
         self.issues = issues
         self.failed = False

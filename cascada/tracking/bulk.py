@@ -116,11 +116,18 @@ def _preparer(
                 return django(json.loads(value))
             # Short lists of words (an indicator's alerts) repeat on most rows: each distinct
             # one is prepared once.
-            if type(value) is list and all(type(v) is str for v in value):
+            # Looked up first: only lists of words are kept, so a list found is one.
+            if type(value) is list:
                 key = tuple(value)
-                if key not in prepared:
-                    prepared[key] = django(value)
-                return prepared[key]
+                try:
+                    found = prepared.get(key)
+                except TypeError:  # unhashable items
+                    return django(value)
+                if found is None:
+                    found = django(value)
+                    if all(type(v) is str for v in key):
+                        prepared[key] = found
+                return found
             return django(value)
 
         return json_value
