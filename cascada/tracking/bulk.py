@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from itertools import chain, islice, repeat
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -155,8 +155,9 @@ def _unchanged(
     values always go through the preparer."""
     if isinstance(field, models.DecimalField):
         # Finite decimals and None. ``filter(None, …)`` leaves out None (and zeros, finite).
-        return lambda column: set(map(type, column)) <= _DECIMALS and all(
-            map(Decimal.is_finite, filter(None, column))
+        return lambda column: (
+            set(map(type, column)) <= _DECIMALS
+            and all(map(Decimal.is_finite, filter(None, column)))
         )
     if isinstance(field, models.JSONField):
         return None
@@ -205,13 +206,14 @@ def insert_rows(
 
     unchanged = [_unchanged(f) for f in given]
     width_given = len(given)
+    as_tuple: Callable[[Mapping[str, Any]], tuple[Any, ...]]
     if width_given == 1:
         name = fields[0]
 
         def as_tuple(row: Mapping[str, Any]) -> tuple[Any, ...]:
             return (row[name],)
     else:
-        as_tuple = itemgetter(*fields)
+        as_tuple = cast(Callable[[Mapping[str, Any]], tuple[Any, ...]], itemgetter(*fields))
 
     def prepared(batch: list[Row]) -> list[tuple[Any, ...]]:
         """The rows of ``batch`` as the driver gets them (the constants last), prepared column
@@ -220,13 +222,13 @@ def insert_rows(
         tuples = [row if isinstance(row, tuple) else as_tuple(row) for row in batch]
         if any(len(row) != width_given for row in tuples):
             raise ValueError(f"insert_rows: a row of {meta.label} without {width_given} values")
-        columns: list[Sequence[Any]] = list(zip(*tuples, strict=True))
+        columns: list[Any] = list(zip(*tuples, strict=True))
         for index, (column, p, ok) in enumerate(zip(columns, prepare, unchanged, strict=True)):
             if ok is None or not ok(column):
                 columns[index] = list(map(p, column))
         size = len(tuples)
         columns += [repeat(value, size) for value in constants]
-        return list(zip(*columns))
+        return list(zip(*columns, strict=True))
 
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in [*given, *rest])
@@ -243,8 +245,8 @@ def insert_rows(
             started = time.monotonic()
             with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
                 for batch in _batches(rows, BATCH):
-                    for values in prepared(batch):
-                        copy.write_row(values)
+                    for prepared_row in prepared(batch):
+                        copy.write_row(prepared_row)
                     count += len(batch)
             if connection.queries_logged:  # the raw cursor bypasses Django's query log
                 connection.queries_log.append(
@@ -275,9 +277,7 @@ def insert_rows(
                 if size not in statements:
                     marks = placeholders if watched else qmarks
                     many = ", ".join([f"({marks})"] * size)
-                    statements[size] = (
-                        f"INSERT INTO {table} ({columns}) VALUES {many}"  # noqa: S608
-                    )
+                    statements[size] = f"INSERT INTO {table} ({columns}) VALUES {many}"  # noqa: S608
                 if watched:
                     cursor.execute(statements[size], values)
                 else:

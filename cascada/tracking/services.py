@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from json.encoder import encode_basestring_ascii as _json_string
 from decimal import Decimal
+from json.encoder import encode_basestring_ascii as _json_string
 from typing import Any
 
 from django.db import transaction
@@ -256,7 +256,8 @@ def _recompute_cuts(*, plan: Plan, cuts: Sequence[Cut]) -> list[PlanResult]:
                 setattr(row, name, value)
             row.computed_at = now  # bulk_update does not apply auto_now
         objectives += (
-            {"cut_id": cut.pk, **_objective_columns(o, ids.objectives, as_text=True)} for o in result.objectives
+            {"cut_id": cut.pk, **_objective_columns(o, ids.objectives, as_text=True)}
+            for o in result.objectives
         )
         indicators += (
             (cut.pk, *_indicator_values(i, ids.indicators))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from cascada.engine import compute_cuts
 from cascada.imports.services import file_digest, import_workbook
 from cascada.imports.template_v1 import read_template
 from cascada.plans.models import Plan
@@ -18,7 +19,6 @@ from cascada.synth.generate import QUARTERLY, SizeSpec, generate
 from cascada.tracking.models import CutTarget, ObjectiveCutResult, ProgressReport
 from cascada.tracking.selectors import _values_rows, plan_spec
 from cascada.tracking.services import _explanation, _explanation_json
-from cascada.engine import compute_cuts
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "gestion_publica_2026-03-31.xlsx"
 SIZE = SizeSpec(plans=2, indicators=120, objectives=(3, 5), months=QUARTERLY)
