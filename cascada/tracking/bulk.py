@@ -205,6 +205,15 @@ def insert_rows(
     constants = tuple(f.get_db_prep_save(_default(f), connection) for f in rest)
 
     unchanged = [_unchanged(f) for f in given]
+    # SQLite: Django registers ``str`` as the driver's adapter of Decimal, which the driver
+    # calls value by value; a decimal column is turned into that text here at once (the same
+    # text bound; ~0,1 s per million decimals).
+    as_text = [
+        connection.vendor == "sqlite"
+        and sqlite3.adapters.get((Decimal, sqlite3.PrepareProtocol)) is str
+        and isinstance(f, models.DecimalField)
+        for f in given
+    ]
     width_given = len(given)
     as_tuple: Callable[[Mapping[str, Any]], tuple[Any, ...]]
     if width_given == 1:
@@ -225,7 +234,11 @@ def insert_rows(
         columns: list[Any] = list(zip(*tuples, strict=True))
         for index, (column, p, ok) in enumerate(zip(columns, prepare, unchanged, strict=True)):
             if ok is None or not ok(column):
-                columns[index] = list(map(p, column))
+                columns[index] = column = list(map(p, column))
+            if as_text[index]:
+                columns[index] = [
+                    value if type(value) is not Decimal else str(value) for value in column
+                ]
         size = len(tuples)
         columns += [repeat(value, size) for value in constants]
         return list(zip(*columns, strict=True))
