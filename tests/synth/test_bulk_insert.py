@@ -1,5 +1,5 @@
 """``tracking.bulk.insert_rows`` (batched INSERTs on SQLite, COPY on PostgreSQL) stores exactly
-what ``bulk_create`` stores, defaults included, and a rejected row writes nothing."""
+what ``bulk_create`` stores, defaults included. A refused row: test_bulk_statements.py."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from cascada.plans.models import Indicator, Plan
 from cascada.synth.generate import MONTHLY, SizeSpec, generate
@@ -76,20 +75,3 @@ def test_insert_rows_stores_what_bulk_create_stores() -> None:
         IndicatorCutResult.objects.filter(cut=cut_b).values_list("indicator_id", "alerts")
     )
     assert stored == {i.pk: alerts[n % 3] for n, i in enumerate(indicators)}
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_rejected_row_writes_nothing() -> None:
-    load(generate(size=SIZE, seed=4), compute=False, actor_label="test")
-    plan, other = Plan.objects.order_by("code")[:2]
-    cut = Cut.objects.filter(plan=plan).order_by("date").first()
-    assert cut is not None
-    ProgressReport.objects.filter(cut=cut).delete()
-    mine = list(Indicator.objects.filter(plan=plan).values_list("id", flat=True))
-    foreign = Indicator.objects.filter(plan=other).values_list("id", flat=True).first()
-    rows = [{"cut_id": cut.pk, "indicator_id": i, "executed": Decimal(1)} for i in mine]
-    # An indicator of another plan: the database's same-plan check refuses the row.
-    rows.append({"cut_id": cut.pk, "indicator_id": foreign, "executed": Decimal(1)})
-    with pytest.raises(IntegrityError), transaction.atomic():
-        insert_rows(ProgressReport, fields=("cut_id", "indicator_id", "executed"), rows=rows)
-    assert not ProgressReport.objects.filter(cut=cut).exists()

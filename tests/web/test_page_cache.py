@@ -152,9 +152,7 @@ def test_reopening_a_published_cut_shows_its_notice_at_once(client, big_plan):
     assert "En corrección" in text_of(get_ok(client, f"/planes/{BIG}/"))
 
 
-def test_the_list_of_plans_is_cached_and_shows_a_publication_of_any_plan_at_once(
-    staff, big_plan
-):
+def test_the_list_of_plans_is_cached_and_shows_a_publication_of_any_plan_at_once(staff, big_plan):
     """``/`` has one row per plan (1.100 at national size): cached under the latest change of
     any plan; staff, who see drafts, neither read nor fill that entry."""
     client = Client()  # anonymous (``staff`` is the signed-in ``client`` fixture)
