@@ -59,8 +59,8 @@ class Edition:
         day = escape(format_date(self.day, "es"))
         return mark_safe(  # noqa: S308 — every value above is escaped, the names are ours
             " · ".join(
-                f'<a href="{folder}/{name}" aria-label="{name} de {code}, corte del {day}, '
-                f'edición {self.edition}">{name}</a>'
+                f'<a href="{folder}/{name}" aria-label="{name} del corte {day}, '
+                f'edición {self.edition} ({code})">{name}</a>'
                 for name in FILES
             )
         )

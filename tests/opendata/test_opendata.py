@@ -252,6 +252,8 @@ def test_a_plans_page_lists_each_published_edition_and_hostile_names_stay_text(c
     Plan.objects.filter(code=SEED).update(name='<script>alert("x")</script> & «Plan»')
     html = client.get(f"/datos/{SEED}/").content.decode()
     assert f'href="{BASE}/datos.zip"' in html and "31 de marzo de 2026" in html
+    # each link says which file of which cut and edition (the same words on every row)
+    assert f'aria-label="datos.zip del corte 31 de marzo de 2026, edición 1 ({SEED})"' in html
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
     index = client.get("/datos/").content.decode()
     assert "<script>alert" not in index and "&lt;script&gt;alert" in index
