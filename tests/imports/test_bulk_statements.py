@@ -1,8 +1,8 @@
-"""``insert_rows`` on SQLite writes many rows per statement, split at SQLite's parameter limit:
-the rows split over several statements (and a last, shorter one) are the rows one statement
-writes, and a row refused in a later statement (or in PostgreSQL's COPY) still undoes the whole
-call. ``gc_paused``
-restores the collector as it found it."""
+"""``tracking.bulk.insert_rows`` (many rows per INSERT on SQLite, split at its parameter limit;
+COPY on PostgreSQL) stores exactly what ``bulk_create`` stores, defaults, hostile text and JSON
+included, also split over several statements (and a last, shorter one); a row refused in a
+later statement (or in PostgreSQL's COPY) still undoes the whole call. ``gc_paused`` restores
+the collector as it found it."""
 
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ from cascada.plans.models import Indicator, Plan
 from cascada.synth.generate import MONTHLY, SizeSpec, generate
 from cascada.synth.load import load
 from cascada.tracking.bulk import gc_paused, insert_rows
-from cascada.tracking.models import Cut, ProgressReport
+from cascada.tracking.models import Cut, IndicatorCutResult, ProgressReport
 
 SIZE = SizeSpec(plans=2, indicators=12, objectives=(2, 3), months=MONTHLY)
+HOSTILE = 'Análisis «con» comillas "dobles", tab\tbarra \\ y\nsalto; =SUMA(A1) ñ 😀 \\N'
 FIELDS = ("cut_id", "indicator_id", "executed", "analysis")
 
 
@@ -42,40 +43,64 @@ def few_parameters() -> Iterator[None]:
         raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
 
 
-sqlite_only = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="the statements split at SQLite's parameter limit"
-)
-
-
-def _stored(cut: Cut) -> list[tuple[Any, ...]]:
-    return list(
-        ProgressReport.objects.filter(cut=cut)
-        .order_by("id")
-        .values_list("indicator_id", "executed", "analysis", "state", "version")
+def _report_values(cut: Cut) -> list[tuple[Any, ...]]:
+    fields = [
+        f.attname
+        for f in ProgressReport._meta.concrete_fields
+        if f.attname not in ("id", "updated_at", "created_at", "reported_at")
+    ]
+    return sorted(
+        ProgressReport.objects.filter(cut=cut).values_list(*fields), key=lambda r: repr(r)
     )
 
 
-@sqlite_only
 @pytest.mark.django_db
-def test_rows_split_over_statements_are_the_rows_of_one() -> None:
-    load(generate(size=SIZE, seed=5), compute=False, actor_label="test")
+def test_insert_rows_stores_what_bulk_create_stores() -> None:
+    load(generate(size=SIZE, seed=3), compute=False, actor_label="test")
     plan = Plan.objects.order_by("code").first()
     assert plan is not None
     cut_a, cut_b = Cut.objects.filter(plan=plan).order_by("date")[:2]
-    indicators = list(Indicator.objects.filter(plan=plan).order_by("id"))[:5]
-    assert len(indicators) == 5  # two statements: three rows, then two
+    indicators = list(Indicator.objects.filter(plan=plan).order_by("id"))
     ProgressReport.objects.filter(cut__in=[cut_a, cut_b]).delete()
-    rows = [
-        {"indicator_id": i.pk, "executed": Decimal(n) / 4 if n % 5 else None, "analysis": f"a{n}"}
-        for n, i in enumerate(indicators)
-    ]
-    ProgressReport.objects.bulk_create(ProgressReport(cut=cut_a, **row) for row in rows)
-    with few_parameters():
-        written = insert_rows(
-            ProgressReport, fields=FIELDS, rows=({"cut_id": cut_b.pk, **row} for row in rows)
+    values = [
+        {"indicator_id": i.pk, "executed": v, "analysis": a}
+        for i, v, a in zip(
+            indicators,
+            [Decimal("12.5"), None, Decimal("0"), Decimal("-3.25"), Decimal("1e6")] * 3,
+            [HOSTILE, "", "sin novedad", "x" * 5000, "\u00a0espacio"] * 3,
+            strict=False,
         )
-    assert written == len(indicators)
-    assert _stored(cut_b) == _stored(cut_a)
+    ]
+    ProgressReport.objects.bulk_create(ProgressReport(cut=cut_a, **row) for row in values)
+    with few_parameters():  # on SQLite, over several statements
+        written = insert_rows(
+            ProgressReport,
+            fields=("cut_id", "indicator_id", "executed", "analysis"),
+            rows=({"cut_id": cut_b.pk, **row} for row in values),
+        )
+    assert written == len(values) > 0
+    assert _report_values(cut_b) == [(cut_b.pk, *r[1:]) for r in _report_values(cut_a)]
+
+    alerts = [["sin_programacion"], [], ["sobre_ejecucion", "sin_analisis"]]
+    IndicatorCutResult.objects.filter(cut=cut_b).delete()
+    insert_rows(
+        IndicatorCutResult,
+        fields=("cut_id", "indicator_id", "status", "progress_cut", "alerts"),
+        rows=(
+            {
+                "cut_id": cut_b.pk,
+                "indicator_id": i.pk,
+                "status": "en_riesgo",
+                "progress_cut": Decimal("0.123456789012"),
+                "alerts": alerts[n % 3],
+            }
+            for n, i in enumerate(indicators)
+        ),
+    )
+    stored = dict(
+        IndicatorCutResult.objects.filter(cut=cut_b).values_list("indicator_id", "alerts")
+    )
+    assert stored == {i.pk: alerts[n % 3] for n, i in enumerate(indicators)}
 
 
 @pytest.mark.django_db(transaction=True)
