@@ -1,4 +1,6 @@
-"""Inserting many rows of one table: one ``executemany`` per batch, without model instances.
+"""Inserting many rows of one table without model instances: on SQLite as many rows per INSERT
+as its parameters allow, on PostgreSQL one COPY, elsewhere one ``executemany`` per batch; and
+``gc_paused``, the collector off during such bulk work.
 
 An import of 100.000 progress rows writes ~200.000 programming and report rows and ~125.000
 result rows (48 cuts). ``bulk_create`` builds a model instance per row and sends every value
