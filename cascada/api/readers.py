@@ -536,19 +536,21 @@ def _point(cut: Cut, *, in_force: bool) -> dict[str, Any]:
     }
 
 
-def _edition_point(i: EditionIndicator) -> dict[str, Any]:
+def _point_figures(row: Any, *, analysis: str) -> dict[str, Any]:
+    """An indicator's figures at one point of its history, from a stored result row or an
+    edition's snapshot (both carry the same attribute names)."""
     return {
-        "estado": i.status,
-        "estado_etiqueta": status_label(Status(i.status)),
-        "programado_corte": number(i.programmed),
-        "ejecutado_corte": number(i.executed),
-        "meta_vigencia": number(i.annual_target),
-        "avance_corte": number(i.progress_cut),
-        "avance_vigencia": number(i.progress_year),
-        "avance_cuatrienio": number(i.progress_4y),
-        "semaforo": i.semaforo or None,
-        "alertas": [Alert(a) for a in i.alerts],
-        "analisis": i.analysis,
+        "estado": row.status,
+        "estado_etiqueta": status_label(Status(row.status)),
+        "programado_corte": number(row.programmed),
+        "ejecutado_corte": number(row.executed),
+        "meta_vigencia": number(row.annual_target),
+        "avance_corte": number(row.progress_cut),
+        "avance_vigencia": number(row.progress_year),
+        "avance_cuatrienio": number(row.progress_4y),
+        "semaforo": row.semaforo or None,
+        "alertas": [Alert(a) for a in row.alerts],
+        "analisis": analysis,
     }
 
 
@@ -580,22 +582,17 @@ def history(
         if view.edition is not None:
             found = _in_edition(view.edition, indicator.code)
             if found is not None:
-                points.append({**_point(r.cut, in_force=in_force), **_edition_point(found)})
+                points.append(
+                    {
+                        **_point(r.cut, in_force=in_force),
+                        **_point_figures(found, analysis=found.analysis),
+                    }
+                )
             continue
         points.append(
             {
                 **_point(r.cut, in_force=in_force),
-                "estado": r.status,
-                "estado_etiqueta": status_label(Status(r.status)),
-                "programado_corte": number(r.programmed),
-                "ejecutado_corte": number(r.executed),
-                "meta_vigencia": number(r.annual_target),
-                "avance_corte": number(r.progress_cut),
-                "avance_vigencia": number(r.progress_year),
-                "avance_cuatrienio": number(r.progress_4y),
-                "semaforo": r.semaforo or None,
-                "alertas": [Alert(a) for a in r.alerts],
-                "analisis": analyses.get(r.cut_id, ""),
+                **_point_figures(r, analysis=analyses.get(r.cut_id, "")),
             }
         )
     return {
