@@ -38,10 +38,6 @@ class Edition:
     day: date
     edition: int
 
-    @property
-    def files(self) -> tuple[str, ...]:
-        return FILES
-
     @cached_property
     def folder(self) -> str:
         """The URL of the edition's folder: each file's URL is it plus ``/`` and the name (one

@@ -147,15 +147,7 @@ def load(
     insert_rows(
         AnnualTarget,
         fields=("indicator_id", "vigencia", "target", "baseline"),
-        rows=(
-            {
-                "indicator_id": indicator_pk[i],
-                "vigencia": v,
-                "target": exact(t),
-                "baseline": amount(b),
-            }
-            for i, v, t, b in synth.annual.iter_rows()
-        ),
+        rows=((indicator_pk[i], v, exact(t), amount(b)) for i, v, t, b in synth.annual.iter_rows()),
     )
     _bulk(
         Weight,
@@ -186,11 +178,7 @@ def load(
         CutTarget,
         fields=("cut_id", "indicator_id", "programmed"),
         rows=(
-            {
-                "cut_id": cut_pk[(plan_of[i], day)],
-                "indicator_id": indicator_pk[i],
-                "programmed": amount(p),
-            }
+            (cut_pk[(plan_of[i], day)], indicator_pk[i], amount(p))
             for i, day, p, _, _ in synth.progress.iter_rows()
         ),
     )
@@ -198,12 +186,7 @@ def load(
         ProgressReport,
         fields=("cut_id", "indicator_id", "executed", "analysis"),
         rows=(
-            {
-                "cut_id": cut_pk[(plan_of[i], day)],
-                "indicator_id": indicator_pk[i],
-                "executed": amount(e),
-                "analysis": analysis,
-            }
+            (cut_pk[(plan_of[i], day)], indicator_pk[i], amount(e), analysis)
             for i, day, _, e, analysis in synth.progress.iter_rows()
         ),
     )
