@@ -78,6 +78,19 @@ class JSONText(str):
     for a ``JSONField`` without an encoder) writes it: stored as it is, not encoded again."""
 
 
+def _json_text_preparer(
+    connection: BaseDatabaseWrapper, django: Callable[[Any], Any]
+) -> Callable[[JSONText], Any]:
+    """How a ``JSONText`` reaches the driver on this database (decided once per column)."""
+    if connection.vendor == "sqlite":
+        return str  # the text Django's json.dumps would send
+    if connection.vendor == "postgresql":
+        from psycopg.types.json import Jsonb
+
+        return lambda text: Jsonb(str(text), dumps=str)  # as Django's, not encoded again
+    return lambda text: django(json.loads(text))
+
+
 # Fields whose Python values reach the driver unchanged through Django's own preparation.
 _AS_IS = (
     models.CharField,
@@ -106,16 +119,11 @@ def _preparer(
         return decimal
     if isinstance(field, models.JSONField):
         prepared: dict[tuple[str, ...], Any] = {}
+        as_json_text = _json_text_preparer(connection, django)
 
         def json_value(value: Any) -> Any:
             if type(value) is JSONText:
-                if connection.vendor == "sqlite":
-                    return str(value)  # the text Django's json.dumps would send
-                if connection.vendor == "postgresql":
-                    from psycopg.types.json import Jsonb
-
-                    return Jsonb(str(value), dumps=str)  # as Django's, without encoding again
-                return django(json.loads(value))
+                return as_json_text(value)
             # Short lists of words (an indicator's alerts) repeat on most rows: each distinct
             # one is prepared once.
             # Looked up first: only lists of words are kept, so a list found is one.
