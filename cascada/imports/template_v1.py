@@ -75,7 +75,7 @@ from cascada.imports.schema_v1 import (
 )
 from cascada.imports.sources import FormulaCell, PercentCell, RawRow, RawSheet, read_sources
 from cascada.imports.text import clean_text
-from cascada.plans.text import CONTROL_CHARACTERS, MAX_TEXT_LENGTH
+from cascada.plans.text import CONTROL_CHARACTERS, MAX_TEXT_LENGTH, has_control_characters
 from cascada.tracking.bulk import gc_paused
 
 __all__ = [
@@ -235,13 +235,12 @@ class _Row:
         # One pass (a 100.000-row sheet): each text cleaned (_clean) and checked, in the
         # cells' order; blank cells left out.
         values: dict[str, object] = {}
-        search = CONTROL_CHARACTERS.search  # has_control_characters
         for name, value in raw.values.items():
             if isinstance(value, str):
                 value = clean_text(value)
                 if not value:
                     continue
-                if search(value) is not None:
+                if has_control_characters(value):
                     self.report(name, CONTROL_CHARACTERS.sub("\ufffd", value), CONTROL_EXPECTED)
                 elif len(value) > MAX_TEXT_LENGTH:
                     self.report(name, value, TEXT_LENGTH_EXPECTED)
